@@ -1,0 +1,40 @@
+"""The roles of SPEC §1 and what each may do. Roles are granted per organisation."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "委员"
+    PROPOSAL_STAFF = "proposal_staff", "提案工作人员"
+    OPINION_EDITOR = "opinion_editor", "社情民意编辑"
+    COMMITTEE_STAFF = "committee_staff", "专委会工作人员"
+    STUDIO_KEEPER = "studio_keeper", "委员工作室管理员"
+    HANDLER = "handler", "承办单位用户"
+    LEADER = "leader", "主席会议成员/领导"
+    ORG_ADMIN = "org_admin", "机关管理员"
+
+
+# The member role comes from an active membership (委员 record), not from a grant.
+GRANTABLE_ROLES = [role for role in Role if role != Role.MEMBER]
+STAFF_ROLES = frozenset(
+    {Role.ORG_ADMIN, Role.PROPOSAL_STAFF, Role.OPINION_EDITOR, Role.COMMITTEE_STAFF, Role.STUDIO_KEEPER}
+)
+
+# permission -> roles holding it. Every view and service asks `actor.can(permission)`.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "roster.view": STAFF_ROLES | {Role.LEADER},
+    "roster.view_contact": STAFF_ROLES,
+    "roster.manage": frozenset({Role.ORG_ADMIN}),
+    "org.view": STAFF_ROLES | {Role.LEADER},
+    "org.manage": frozenset({Role.ORG_ADMIN}),
+    "roles.manage": frozenset({Role.ORG_ADMIN}),
+    "audit.view": frozenset({Role.ORG_ADMIN}),
+    "children.view": frozenset({Role.ORG_ADMIN, Role.LEADER, Role.PROPOSAL_STAFF, Role.OPINION_EDITOR}),
+}
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError as exc:
+        raise KeyError(f"unknown permission {permission!r}") from exc
