@@ -9,6 +9,8 @@ from django_scopes import scopes_disabled
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+pytest_plugins = ["zhengxie.testing.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _no_scope_in_test_body():

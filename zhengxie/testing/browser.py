@@ -1,0 +1,1 @@
+"""Playwright fixtures: Debian's Chromium, headless, against pytest-django's live server."""
