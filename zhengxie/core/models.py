@@ -281,11 +281,20 @@ class Member(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "person", "term"], name="member_unique_per_term"),
         ]
+        # Each roster filter seeks an index that also yields name order. SQLite keeps no statistics
+        # unless ANALYZE runs, so it walks member_roster in name order for most pages: its trailing
+        # columns let a text or mobile search check each row in the index instead of the table
+        # (bench/: 2-character search at 100,000 members, 130 ms -> 20 ms on SQLite).
         indexes = [
-            models.Index(fields=["organization", "status", "name", "id"], name="member_roster"),
-            models.Index(fields=["organization", "sector", "name"], name="member_sector"),
+            models.Index(
+                fields=["organization", "status", "name", "id", "workplace", "person"], name="member_roster"
+            ),
+            models.Index(fields=["organization", "status", "sector", "name", "id"], name="member_sector"),
             models.Index(fields=["organization", "term", "name"], name="member_term"),
-            models.Index(fields=["organization", "is_standing", "name"], name="member_standing"),
+            models.Index(
+                fields=["organization", "status", "is_standing", "name", "id"], name="member_standing"
+            ),
+            models.Index(fields=["organization", "status", "person"], name="member_person"),
         ]
 
     def __str__(self) -> str:

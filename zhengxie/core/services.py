@@ -244,6 +244,9 @@ def grant_role(
     for ref in (handling_unit, committee, participating_unit):
         if ref is not None:
             _own(actor, ref)
+    is_new = not (mobile and Person.objects.filter(mobile=mobile).exists())
+    if is_new and not password:
+        raise ValidationError({"password": "新账号必须设置初始密码。"})
     person = _person_for_mobile(full_name=full_name, gender="", mobile=mobile)
     if username and person.username != username:
         if Person.objects.filter(username=username).exclude(pk=person.pk).exists():

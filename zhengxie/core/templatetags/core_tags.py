@@ -1,4 +1,9 @@
+import datetime
+
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 
 from ..audit import action_label as _action_label
 from ..selectors import mask_mobile
@@ -44,3 +49,42 @@ def action_label(value):
 @register.filter
 def field_label(value):
     return FIELD_LABELS.get(value, value)
+
+
+def _change_text(model, name: str, value) -> str:
+    """An audited value as the interface shows it: choice labels, 是/否, Chinese dates, lists joined."""
+    if value is None or value == "" or value == []:
+        return "(空)"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        field = None
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        try:
+            day = datetime.date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        return f"{day.year}年{day.month}月{day.day}日"
+    return str(value)
+
+
+@register.filter
+def audit_changes(event) -> list[tuple[str, str, str]]:
+    """(field label, before, after) of an audit event, leaving out changes that read the same."""
+    try:
+        model = apps.get_model(event.object_type)
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for name, pair in event.changes.items():
+        before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        shown = (_change_text(model, name, before), _change_text(model, name, after))
+        if shown[0] != shown[1]:
+            rows.append((FIELD_LABELS.get(name, name), *shown))
+    return rows

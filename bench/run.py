@@ -1,0 +1,118 @@
+"""`make bench`: build (or reuse) the benchmark databases, measure each in its own process, print the table.
+
+    .venv/bin/python -m bench.run [--database sqlite|postgresql] [--requests 200] [--rebuild]
+
+PostgreSQL is measured when a server answers at BENCH_POSTGRES_URL
+(default postgres://postgres@127.0.0.1:5432/zhengxie_bench); the database is created when missing.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dj_database_url
+import django
+
+from .report import table
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "var" / "bench"
+SQLITE_PATH = BENCH_DIR / "bench.sqlite3"
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/zhengxie_bench")
+WORKER_TIMEOUT_S = 15 * 60
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def prepare_postgres(url: str) -> str | None:
+    """Create the benchmark database if the server answers and it is missing; None when no server answers."""
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    params = {
+        "host": config["HOST"] or "127.0.0.1",
+        "port": config["PORT"] or 5432,
+        "user": config["USER"] or "postgres",
+        "password": config["PASSWORD"] or None,
+        "connect_timeout": 3,
+    }
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
+            if not exists:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+                log(f"  created database {config['NAME']}")
+    except psycopg.OperationalError as error:
+        reason = str(error).splitlines()[0]
+        return f"PostgreSQL: no server answers at {params['host']}:{params['port']} ({reason}); skipped."
+    return None
+
+
+def run_worker(name: str, url: str, args: argparse.Namespace) -> dict:
+    out = BENCH_DIR / f"{name.lower()}.json"
+    out.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "zhengxie.settings",
+        # Production-like: no per-query debug log, cached templates.
+        "ZHENGXIE_DEBUG": "0",
+    }
+    command = [sys.executable, "-m", "bench.worker", "--out", str(out), "--requests", str(args.requests)]
+    if args.rebuild:
+        command.append("--rebuild")
+    subprocess.run(command, env=env, cwd=BASE_DIR, check=True, timeout=WORKER_TIMEOUT_S)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], action="append")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
+    parser.add_argument("--rebuild", action="store_true", help="build the benchmark data again")
+    args = parser.parse_args(argv)
+    wanted = args.database or ["sqlite", "postgresql"]
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results: dict[str, dict] = {}
+    notes: list[str] = []
+    if "sqlite" in wanted:
+        log(f"== SQLite: {SQLITE_PATH.relative_to(BASE_DIR)}")
+        results["SQLite"] = run_worker("SQLite", f"sqlite:///{SQLITE_PATH}", args)
+    if "postgresql" in wanted:
+        log(f"== PostgreSQL: {POSTGRES_URL}")
+        skipped = prepare_postgres(POSTGRES_URL)
+        if skipped:
+            log(f"  {skipped}")
+            notes.append(skipped)
+        else:
+            results["PostgreSQL"] = run_worker("PostgreSQL", POSTGRES_URL, args)
+    for name, result in results.items():
+        terms = result["terms"]
+        before, after = result["load"]
+        notes.append(
+            f"{name}: {result['version']}; data {result['data']}; load average {before:.1f} -> {after:.1f};"
+            f" search terms from the seeded data: name '{terms['name']}',"
+            f" mobile '{terms['mobile_short']}' and '{terms['mobile_long']}'."
+        )
+    notes.append(
+        f"Python {platform.python_version()}, Django {django.get_version()}, {os.cpu_count()} CPUs;"
+        f" import timing excludes only its final COMMIT (rolled back to keep the data);"
+        f" total {time.perf_counter() - started:.0f} s."
+    )
+    text = table(results, notes)
+    print()
+    print(text)
+    (BENCH_DIR / "results.txt").write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
