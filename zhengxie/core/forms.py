@@ -159,31 +159,52 @@ class PasswordSetForm(forms.Form):
     )
 
 
-class SectorForm(forms.ModelForm):
+class OrgUniqueForm(forms.ModelForm):
+    """Uniqueness within the organisation, which is not a form field (set by the view before validation)."""
+
+    unique_field = "name"
+
+    def clean(self):
+        data = super().clean()
+        value = data.get(self.unique_field)
+        model = type(self.instance)
+        if value is not None and self.instance.organization_id:
+            clash = model.objects.filter(
+                organization_id=self.instance.organization_id, **{self.unique_field: value}
+            )
+            if clash.exclude(pk=self.instance.pk).exists():
+                label = model._meta.get_field(self.unique_field).verbose_name
+                self.add_error(self.unique_field, f"本组织已存在相同{label}的{model._meta.verbose_name}。")
+        return data
+
+
+class SectorForm(OrgUniqueForm):
     class Meta:
         model = Sector
         fields = ["name", "sort_order", "is_active"]
 
 
-class CommitteeForm(forms.ModelForm):
+class CommitteeForm(OrgUniqueForm):
     class Meta:
         model = SpecialCommittee
         fields = ["name", "is_proposal_committee", "sort_order", "is_active"]
 
 
-class ParticipatingUnitForm(forms.ModelForm):
+class ParticipatingUnitForm(OrgUniqueForm):
     class Meta:
         model = ParticipatingUnit
         fields = ["name", "kind", "sort_order", "is_active"]
 
 
-class HandlingUnitForm(forms.ModelForm):
+class HandlingUnitForm(OrgUniqueForm):
     class Meta:
         model = HandlingUnit
         fields = ["name", "short_name", "contact_person", "contact_phone", "sort_order", "is_active"]
 
 
-class TermForm(forms.ModelForm):
+class TermForm(OrgUniqueForm):
+    unique_field = "number"
+
     class Meta:
         model = Term
         fields = ["number", "name", "starts_on", "ends_on", "is_current"]

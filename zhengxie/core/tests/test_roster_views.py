@@ -199,8 +199,9 @@ def test_import_bad_file_shows_report_and_downloads_it(client, world):
     record = RosterImport.objects.get()
     report = client.get(reverse("core:import_report", args=[record.pk]))
     assert report["Content-Type"].startswith("application/vnd.openxmlformats")
-    import openpyxl
     from io import BytesIO
+
+    import openpyxl
 
     sheet = openpyxl.load_workbook(BytesIO(report.content)).active
     assert [c.value for c in sheet[1]] == ["行号", "列", "内容", "原因"]
