@@ -93,6 +93,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("ZHENGXIE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Choice lists iterate with .iterator(); server-side cursors would cost three round trips each
+    # (DECLARE, FETCH, CLOSE) and break behind a transaction-pooling proxy.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
     DATABASES["default"]["OPTIONS"] = {

@@ -12,6 +12,7 @@ from django.utils import timezone
 from . import audit
 from .models import Member, Person, RosterImport, Sector, SpecialCommittee, Term
 from .permissions import Actor, require
+from .selectors import forget_member_count
 
 HEADERS = ["姓名", "性别", "手机号", "界别", "专委会", "是否常委", "工作单位及职务"]
 REQUIRED_HEADERS = ["姓名", "手机号"]
@@ -210,6 +211,7 @@ def import_roster(*, actor: Actor, file: IO[bytes], filename: str, term: Term) -
         return record
     with transaction.atomic():
         record.created_count = _write(actor=actor, term=term, parsed=parsed, existing=existing)
+        transaction.on_commit(lambda: forget_member_count(actor.organization.pk))
         record.save()
         audit.record(
             action="core.rosterimport.import",

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.db.models.lookups import Contains, IContains
@@ -103,13 +104,45 @@ def _substring_search(queryset: QuerySet) -> bool:
     return False
 
 
-def paginate(queryset: QuerySet, page: str | int | None, per_page: int = PAGE_SIZE) -> Page:
+def paginate(
+    queryset: QuerySet, page: str | int | None, per_page: int = PAGE_SIZE, *, count: int | None = None
+) -> Page:
+    """One page; `count`, when the caller already knows it, spares the COUNT(*) over every row."""
     if not isinstance(queryset, QuerySet) or queryset.query.is_sliced:
         return Paginator(queryset, per_page).get_page(page)
     query = queryset.query
-    single_scan = _substring_search(queryset) and not query.distinct and query.group_by is None
-    paginator = SearchPaginator if single_scan else DeferredJoinPaginator
-    return paginator(queryset, per_page).get_page(page)
+    single_scan = (
+        count is None and _substring_search(queryset) and not query.distinct and query.group_by is None
+    )
+    paginator = (SearchPaginator if single_scan else DeferredJoinPaginator)(queryset, per_page)
+    if count is not None:
+        paginator.__dict__["count"] = count
+    return paginator.get_page(page)
+
+
+ROSTER_COUNT_SECONDS = 30
+
+
+def _roster_count_key(organization_id: int) -> str:
+    return f"zhengxie:roster-count:{organization_id}"
+
+
+def active_member_count(organization_id: int) -> int:
+    """The unfiltered roster's size, cached: COUNT(*) over 100,000 members is most of the page's time.
+
+    Member services clear it; with several processes and no shared cache (REDIS_URL) another
+    process's figure may lag by at most ROSTER_COUNT_SECONDS.
+    """
+    key = _roster_count_key(organization_id)
+    count = cache.get(key)
+    if count is None:
+        count = Member.objects.filter(organization_id=organization_id, status=Member.Status.ACTIVE).count()
+        cache.set(key, count, ROSTER_COUNT_SECONDS)
+    return count
+
+
+def forget_member_count(organization_id: int) -> None:
+    cache.delete(_roster_count_key(organization_id))
 
 
 def get_for_actor(model: type[TenantModel], *, actor: Actor, pk) -> TenantModel:

@@ -24,6 +24,7 @@ from .models import (
 )
 from .permissions import Actor, require
 from .roles import GRANTABLE_ROLES, Role
+from .selectors import forget_member_count
 
 MEMBER_FIELDS = [
     "name",
@@ -100,6 +101,7 @@ def create_member(
         note=note,
     )
     member.committees.set(committees)
+    transaction.on_commit(lambda: forget_member_count(actor.organization.pk))
     audit.record(
         action="core.member.create",
         organization=actor.organization,
@@ -165,6 +167,7 @@ def set_member_status(*, actor: Actor, member: Member, status: str) -> Member:
     member.status = status
     member.version += 1
     member.save(update_fields=["status", "version"])
+    transaction.on_commit(lambda: forget_member_count(actor.organization.pk))
     audit.record(
         action="core.member.deactivate" if status != Member.Status.ACTIVE else "core.member.reactivate",
         organization=actor.organization,

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from zhengxie.core.models import AuditEvent, Member, RosterImport
@@ -79,6 +80,7 @@ def test_roster_is_paginated_and_query_count_is_constant(client, world):
     small = count_queries(client, ROSTER)
     for _ in range(60):
         f.MemberFactory(organization=world.org, term=world.term, sector=sector).committees.set(committees)
+    cache.clear()  # factories bypass the services that forget the cached roster size
     large = count_queries(client, ROSTER)
     assert small == large <= 12
     page2 = client.get(ROSTER, {"page": 2}).content.decode()
@@ -229,3 +231,15 @@ def test_import_template_downloads(client, world):
     client.force_login(world.alice)
     response = client.get(reverse("core:import_template"))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_roster_size_follows_member_services(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.alice)
+    assert "共 1 条" in client.get(ROSTER).content.decode()
+    data = {"full_name": "周新", "mobile": "13811112222", "term": world.term.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:member_create"), data)
+    assert "共 2 条" in client.get(ROSTER).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:member_status", args=[world.bob_member.pk]), {"status": "inactive"})
+    assert "共 1 条" in client.get(ROSTER).content.decode()

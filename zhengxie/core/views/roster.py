@@ -23,8 +23,13 @@ def _apply_errors(form, error: ValidationError) -> None:
 def roster_list(request):
     actor = request.actor
     filters = RosterFilterForm(request.GET or None, organization=actor.organization)
-    members = selectors.roster(**filters.filters()) if request.GET else selectors.roster()
-    page = selectors.paginate(members, request.GET.get("page"))
+    chosen = filters.filters() if request.GET else {}
+    members = selectors.roster(**chosen)
+    unfiltered = (
+        not any(v for k, v in chosen.items() if k != "status") and chosen.get("status", "active") == "active"
+    )
+    count = selectors.active_member_count(actor.organization.pk) if unfiltered else None
+    page = selectors.paginate(members, request.GET.get("page"), count=count)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
