@@ -31,7 +31,7 @@ def _env_list(name: str, default: str) -> list[str]:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 if PRODUCTION and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
-    raise ImproperlyConfigured("生产模式需要设置足够长的随机 SECRET_KEY 环境变量(至少 50 个字符)。")
+    raise ImproperlyConfigured("生产模式需要设置足够长的随机 SECRET_KEY 环境变量（至少 50 个字符）。")
 
 DEBUG = _env_bool("ZHENGXIE_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = _env_list("ZHENGXIE_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")

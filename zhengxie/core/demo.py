@@ -225,6 +225,6 @@ def build_demo(*, scale: int = 1, log: Callable[[str], None] = print) -> list[Or
         )
     organizations = [o for o, *_ in orgs]
     for name, step in _STEPS:
-        log(f"演示数据:{name}")
+        log(f"演示数据：{name}")
         step(organizations=organizations, scale=scale, rng=random.Random(name), log=log)
     return organizations

@@ -30,8 +30,8 @@ class LoginForm(AuthenticationForm):
         label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     error_messages = {
-        "invalid_login": "用户名(或手机号)与密码不匹配,请重新输入。连续失败 5 次将锁定 15 分钟。",
-        "inactive": "该账号已停用,请联系机关管理员。",
+        "invalid_login": "用户名（或手机号）与密码不匹配，请重新输入。连续失败 5 次将锁定 15 分钟。",
+        "inactive": "该账号已停用，请联系机关管理员。",
     }
 
 
@@ -49,7 +49,9 @@ class MemberForm(OrgFormMixin, forms.Form):
     gender = forms.ChoiceField(label="性别", choices=[("", "—"), *Person.Gender.choices], required=False)
     mobile = forms.CharField(label="手机号", max_length=11, validators=[mobile_validator])
     term = SafeModelChoiceField(label="届次", queryset=Term.objects.none(), empty_label=None)
-    sector = SafeModelChoiceField(label="界别", queryset=Sector.objects.none(), required=False)
+    sector = SafeModelChoiceField(
+        label="界别", queryset=Sector.objects.none(), required=False, empty_label="（未选择）"
+    )
     committees = SafeModelMultipleChoiceField(
         label="专委会",
         queryset=SpecialCommittee.objects.none(),
@@ -284,17 +286,19 @@ class RoleGrantForm(OrgFormMixin, forms.Form):
     mobile = forms.CharField(label="手机号", max_length=11, validators=[mobile_validator])
     role = forms.ChoiceField(label="角色", choices=[(r.value, r.label) for r in GRANTABLE_ROLES])
     handling_unit = SafeModelChoiceField(
-        label="承办单位(承办单位用户必选)", queryset=HandlingUnit.objects.none(), required=False
+        label="承办单位（承办单位用户必选）", queryset=HandlingUnit.objects.none(), required=False
     )
     committee = SafeModelChoiceField(
-        label="专委会(专委会工作人员必选)", queryset=SpecialCommittee.objects.none(), required=False
+        label="专委会（专委会工作人员必选）", queryset=SpecialCommittee.objects.none(), required=False
     )
     participating_unit = SafeModelChoiceField(
-        label="参加单位(可代表该单位提交集体提案)", queryset=ParticipatingUnit.objects.none(), required=False
+        label="参加单位（可代表该单位提交集体提案）",
+        queryset=ParticipatingUnit.objects.none(),
+        required=False,
     )
-    username = forms.CharField(label="用户名(可选)", max_length=64, required=False)
+    username = forms.CharField(label="用户名（可选）", max_length=64, required=False)
     password = forms.CharField(
-        label="初始密码(新账号必填)",
+        label="初始密码（新账号必填）",
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -81,11 +81,11 @@ def validate(*, actor: Actor, headers: list[str], rows: list[tuple[int, list[str
     errors: list[RowError] = []
     missing = [h for h in REQUIRED_HEADERS if h not in headers]
     if missing:
-        errors.append(RowError(1, "、".join(missing), "", "缺少必需的列:" + "、".join(missing)))
+        errors.append(RowError(1, "、".join(missing), "", "缺少必需的列：" + "、".join(missing)))
         return [], errors
     unknown = [h for h in headers if h and h not in HEADERS]
     if unknown:
-        errors.append(RowError(1, "、".join(unknown), "", "无法识别的列:" + "、".join(unknown)))
+        errors.append(RowError(1, "、".join(unknown), "", "无法识别的列：" + "、".join(unknown)))
     if len(rows) > settings.ZHENGXIE_IMPORT_MAX_ROWS:
         errors.append(RowError(1, "", str(len(rows)), f"行数超过上限 {settings.ZHENGXIE_IMPORT_MAX_ROWS}"))
         return [], errors
@@ -113,7 +113,7 @@ def validate(*, actor: Actor, headers: list[str], rows: list[tuple[int, list[str
         if not mobile:
             row_errors.append(RowError(number, "手机号", mobile, "手机号不能为空"))
         elif not (len(mobile) == 11 and mobile.isdigit() and mobile[0] == "1" and mobile[1] in "3456789"):
-            row_errors.append(RowError(number, "手机号", mobile, "手机号格式不正确,应为 11 位数字"))
+            row_errors.append(RowError(number, "手机号", mobile, "手机号格式不正确，应为 11 位数字"))
         elif mobile in seen_mobiles:
             row_errors.append(
                 RowError(number, "手机号", mobile, f"与第 {seen_mobiles[mobile]} 行的手机号重复")
@@ -125,7 +125,7 @@ def validate(*, actor: Actor, headers: list[str], rows: list[tuple[int, list[str
         if sector_name:
             sector_id = sectors.get(sector_name)
             if sector_id is None:
-                row_errors.append(RowError(number, "界别", sector_name, "未知的界别,请先在“组织设置”中添加"))
+                row_errors.append(RowError(number, "界别", sector_name, "未知的界别，请先在“组织设置”中添加"))
         committee_ids = []
         for part in split_names(cell("专委会")):
             if part not in committees:
@@ -171,7 +171,7 @@ def _check_against_database(
             continue
         if person.full_name != row.full_name:
             errors.append(
-                RowError(row.row, "手机号", row.mobile, f"该手机号已登记给“{person.full_name}”,与姓名不一致")
+                RowError(row.row, "手机号", row.mobile, f"该手机号已登记给“{person.full_name}”，与姓名不一致")
             )
         elif row.mobile in already:
             errors.append(RowError(row.row, "手机号", row.mobile, f"{row.full_name}已是{term.name}委员"))
@@ -187,7 +187,7 @@ def import_roster(*, actor: Actor, file: IO[bytes], filename: str, term: Term) -
         headers, rows = read_rows(file)
     except Exception:  # noqa: BLE001 - any unreadable upload is the user's file problem, reported to them
         headers, rows = [], []
-        errors = [RowError(0, "", filename, "无法读取该文件,请上传 Excel(.xlsx)格式的名册")]
+        errors = [RowError(0, "", filename, "无法读取该文件，请上传 Excel(.xlsx)格式的名册")]
         parsed: list[ParsedRow] = []
     else:
         parsed, errors = validate(actor=actor, headers=headers, rows=rows)

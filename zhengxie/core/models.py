@@ -8,7 +8,7 @@ from django_scopes import ScopedManager
 
 from .roles import Role
 
-mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", "请输入 11 位中国大陆手机号,例如 13812345678。")
+mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", "请输入 11 位中国大陆手机号，例如 13812345678。")
 
 
 class Organization(models.Model):
@@ -377,7 +377,7 @@ class RosterImport(TenantModel):
     """One upload of the roster workbook: what was checked, what was imported, what was wrong."""
 
     class Status(models.TextChoices):
-        REJECTED = "rejected", "未导入(有错误)"
+        REJECTED = "rejected", "未导入（有错误）"
         IMPORTED = "imported", "已导入"
 
     actor = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -9,6 +9,7 @@ from django.db.models.lookups import Contains, IContains
 from django.http import Http404
 from django.utils import timezone
 
+from .lookups import Has
 from .models import AuditEvent, Member, Person, SpecialCommittee, TenantModel
 from .permissions import Actor
 
@@ -98,7 +99,7 @@ def _substring_search(queryset: QuerySet) -> bool:
     while nodes:
         node = nodes.pop()
         for child in getattr(node, "children", ()):
-            if isinstance(child, Contains | IContains):
+            if isinstance(child, Contains | IContains | Has):
                 return True
             nodes.append(child)
     return False
@@ -181,7 +182,7 @@ def roster(
         if q.isdigit():
             members = members.filter(person__in=_mobile_prefix(q)) if len(q) >= 3 else members.none()
         else:
-            members = members.filter(Q(name__contains=q) | Q(workplace__contains=q))
+            members = members.filter(Q(name__has=q) | Q(workplace__has=q))
     return members.order_by("name", "id")
 
 

@@ -58,7 +58,7 @@ def _person_for_mobile(*, full_name: str, gender: str, mobile: str | None) -> Pe
     person = Person.objects.filter(mobile=mobile).first() if mobile else None
     if person is not None:
         if person.full_name != full_name:
-            raise ValidationError({"mobile": f"该手机号已登记给“{person.full_name}”,与姓名不一致。"})
+            raise ValidationError({"mobile": f"该手机号已登记给“{person.full_name}”，与姓名不一致。"})
         return person
     person = Person(username=new_username(mobile), full_name=full_name, gender=gender, mobile=mobile or None)
     person.set_unusable_password()
@@ -119,7 +119,7 @@ def update_member(*, actor: Actor, member: Member, version: int, values: dict[st
     _own(actor, member)
     member = Member.objects.select_for_update().select_related("person").get(pk=member.pk)
     if member.version != version:
-        raise ConflictError("该委员信息已被他人修改,请刷新页面后重新编辑。")
+        raise ConflictError("该委员信息已被他人修改，请刷新页面后重新编辑。")
     person = member.person
     before = {**audit.snapshot(member, MEMBER_FIELDS), **audit.snapshot(person, PERSON_FIELDS)}
     mobile = values.get("mobile") or None

@@ -54,7 +54,7 @@ def field_label(value):
 def _change_text(model, name: str, value) -> str:
     """An audited value as the interface shows it: choice labels, 是/否, Chinese dates, lists joined."""
     if value is None or value == "" or value == []:
-        return "(空)"
+        return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):

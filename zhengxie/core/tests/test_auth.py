@@ -20,7 +20,7 @@ def test_sign_in_with_username_or_mobile(client, world):
 def test_wrong_password_is_told_in_chinese(client, world):
     response = _login(client, "alice", "wrong-pass")
     assert response.status_code == 200
-    assert "用户名(或手机号)与密码不匹配" in response.content.decode()
+    assert "用户名（或手机号）与密码不匹配" in response.content.decode()
 
 
 def test_five_failures_lock_the_account_even_from_another_address(client, world):

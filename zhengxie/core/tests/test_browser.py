@@ -103,9 +103,9 @@ def test_each_role_signs_in_and_sees_its_navigation(page, live_server, world, sc
     # A member signs in with the mobile number, everyone else with the username.
     login(page, live_server, person.mobile if role == Role.MEMBER else person.username, f.PASSWORD)
 
-    expect(page.get_by_role("heading", name=f"您好,{person.full_name}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"您好，{person.full_name}")).to_be_visible()
     main = page.get_by_role("main")
-    expect(main).to_contain_text("当前组织:甲市政协")
+    expect(main).to_contain_text("当前组织：甲市政协")
     expect(main.get_by_text(role.label, exact=True)).to_be_visible()
     expect(nav(page).get_by_role("link")).to_have_text(expected_nav)
     screenshot(page)
@@ -114,7 +114,7 @@ def test_each_role_signs_in_and_sees_its_navigation(page, live_server, world, sc
 def test_wrong_password_shows_chinese_error(page, live_server, world):
     login(page, live_server, "alice", "not-the-password")
 
-    expect(page.get_by_role("alert")).to_contain_text("用户名(或手机号)与密码不匹配,请重新输入。")
+    expect(page.get_by_role("alert")).to_contain_text("用户名（或手机号）与密码不匹配，请重新输入。")
     expect(page.get_by_label("用户名或手机号")).to_have_value("alice")
     expect(nav(page)).to_have_count(0)
 
@@ -128,7 +128,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(page, live_s
 
     login(page, live_server, "alice", f.PASSWORD)
 
-    expect(page.get_by_role("alert")).to_contain_text("登录失败次数过多,该账号或地址已被锁定 15 分钟")
+    expect(page.get_by_role("alert")).to_contain_text("登录失败次数过多，该账号或地址已被锁定 15 分钟")
     expect(page.get_by_role("button", name="登录")).to_be_visible()
     expect(nav(page)).to_have_count(0)
     screenshot(page)
@@ -154,7 +154,7 @@ def test_admin_creates_edits_and_finds_a_member_and_the_audit_log_records_it(
     page.get_by_label("工作单位及职务").fill("甲市发展和改革委员会副主任")
     submit(page, "保存")
 
-    expect_field_error(page, "手机号", "请输入 11 位中国大陆手机号,例如 13812345678。")
+    expect_field_error(page, "手机号", "请输入 11 位中国大陆手机号，例如 13812345678。")
     expect(page.get_by_label("姓名")).to_have_value("司马光明")
     screenshot(page, "field-error")
     assert not Member.objects.filter(name="司马光明").exists()
@@ -173,7 +173,7 @@ def test_admin_creates_edits_and_finds_a_member_and_the_audit_log_records_it(
     expect(page.get_by_role("status")).to_have_text("委员信息已保存。")
     expect(facts.filter(has_text="甲市财政局局长")).to_have_count(1)
     expect(page.get_by_role("listitem").filter(has_text="修改")).to_contain_text(
-        "工作单位及职务:甲市发展和改革委员会副主任 → 甲市财政局局长"
+        "工作单位及职务：甲市发展和改革委员会副主任 → 甲市财政局局长"
     )
     screenshot(page, "detail")
 
@@ -193,11 +193,11 @@ def test_admin_creates_edits_and_finds_a_member_and_the_audit_log_records_it(
     go(page, "审计日志")
     created = page.get_by_role("row").filter(has_text="司马光明").filter(has_text="新建")
     expect(created).to_contain_text("张爱丽")
-    expect(created).to_contain_text("姓名:(空) → 司马光明")
+    expect(created).to_contain_text("姓名：（空） → 司马光明")
     # Audited values read as Chinese, not as stored codes.
-    expect(created).to_contain_text("专委会:(空) → 经济委员会")
-    expect(created).to_contain_text("常委:(空) → 是")
-    expect(created).to_contain_text("状态:(空) → 在职")
+    expect(created).to_contain_text("专委会：（空） → 经济委员会")
+    expect(created).to_contain_text("常委：（空） → 是")
+    expect(created).to_contain_text("状态：（空） → 在职")
     expect(created).not_to_contain_text("True")
     expect(page.get_by_role("row").filter(has_text="司马光明").filter(has_text="修改")).to_have_count(1)
     screenshot(page, "audit")
@@ -223,13 +223,13 @@ def test_roster_import_with_errors_lists_them_imports_nothing_and_offers_the_rep
 
     upload_roster(page, bad, "名册-有错.xlsx")
 
-    expect(page.get_by_role("heading", name="导入结果:名册-有错.xlsx")).to_be_visible()
-    expect(page.get_by_role("alert")).to_have_text("文件中有 4 处错误,未导入任何数据。请修改后重新上传。")
+    expect(page.get_by_role("heading", name="导入结果：名册-有错.xlsx")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_text("文件中有 4 处错误，未导入任何数据。请修改后重新上传。")
     expected = [
         ["3", "手机号", "13900000001", "与第 2 行的手机号重复"],
-        ["4", "界别", "不存在的界别", "未知的界别,请先在“组织设置”中添加"],
+        ["4", "界别", "不存在的界别", "未知的界别，请先在“组织设置”中添加"],
         ["5", "姓名", "", "姓名不能为空"],
-        ["6", "手机号", "12345", "手机号格式不正确,应为 11 位数字"],
+        ["6", "手机号", "12345", "手机号格式不正确，应为 11 位数字"],
     ]
     body_rows = page.get_by_role("row").filter(has=page.get_by_role("cell"))
     expect(body_rows).to_have_count(len(expected))
@@ -269,7 +269,7 @@ def test_roster_import_of_a_good_file_adds_the_members(page, live_server, world,
 
     upload_roster(page, good, "名册.xlsx")
 
-    expect(page.get_by_role("status")).to_have_text("已导入 2 名委员(共 2 行)。")
+    expect(page.get_by_role("status")).to_have_text("已导入 2 名委员（共 2 行）。")
     follow(page, "查看委员名册")
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="欧阳青"))
     expect(row.get_by_role("cell")).to_have_text(
@@ -328,9 +328,9 @@ def test_admin_grants_the_handler_role_to_a_new_person_who_can_then_sign_in(
     page.get_by_label("角色").select_option(label="承办单位用户")
     page.get_by_label("初始密码").fill("Chengban-2026")
     submit(page, "授予")
-    expect_field_error(page, "承办单位(承办单位用户必选)", "承办单位用户必须选择所属承办单位。")
+    expect_field_error(page, "承办单位（承办单位用户必选）", "承办单位用户必须选择所属承办单位。")
 
-    page.get_by_label("承办单位(承办单位用户必选)").select_option(label="甲市教育局")
+    page.get_by_label("承办单位（承办单位用户必选）").select_option(label="甲市教育局")
     page.get_by_label("初始密码").fill("Chengban-2026")
     submit(page, "授予")
 
@@ -362,7 +362,7 @@ def test_person_in_two_organisations_switches_between_them(page, live_server, wo
         switcher.select_option(label="乙市政协")
 
     expect(page.get_by_role("status")).to_have_text("已切换到“乙市政协”。")
-    expect(page.get_by_role("main")).to_contain_text("当前组织:乙市政协")
+    expect(page.get_by_role("main")).to_contain_text("当前组织：乙市政协")
     expect(switcher).to_have_value(str(world.other_org.pk))
     expect(nav(page).get_by_role("link")).to_have_text(["首页"])
     screenshot(page)
@@ -370,7 +370,7 @@ def test_person_in_two_organisations_switches_between_them(page, live_server, wo
     # The choice is remembered at the next sign-in.
     submit(page, "退出")
     login(page, live_server, "dora", f.PASSWORD)
-    expect(page.get_by_role("main")).to_contain_text("当前组织:乙市政协")
+    expect(page.get_by_role("main")).to_contain_text("当前组织：乙市政协")
 
 
 def test_sign_out_returns_to_sign_in_and_pages_need_it_again(page, live_server, world):
@@ -403,7 +403,7 @@ def test_error_pages_are_in_chinese(page, live_server, world, screenshot):
     assert page.get_by_role("main").bounding_box()["height"] < 300
     screenshot(page, "404")
     follow(page, "返回首页")
-    expect(page.get_by_role("heading", name="您好,李博")).to_be_visible()
+    expect(page.get_by_role("heading", name="您好，李博")).to_be_visible()
 
     # Another organisation's record answers exactly like a missing one.
     submit(page, "退出")
@@ -427,7 +427,7 @@ def test_pages_fit_a_phone_and_the_menu_opens_the_navigation(
         term=world.term,
         sector=sector,
         is_standing=True,
-        workplace="甲市人民政府发展研究中心宏观经济研究处副处长(主持工作)兼市经济学会秘书长",
+        workplace="甲市人民政府发展研究中心宏观经济研究处副处长（主持工作）兼市经济学会秘书长",
     )
     page.goto(f"{live_server.url}/accounts/login/")
     assert_fits_phone(page)

@@ -119,7 +119,7 @@ def member_edit(request, pk):
     return render(
         request,
         "core/member_form.html",
-        {"form": form, "title": f"编辑委员:{member.name}", "member": member},
+        {"form": form, "title": f"编辑委员：{member.name}", "member": member},
         status=status,
     )
 
@@ -145,10 +145,10 @@ def member_password(request, pk):
                 actor=request.actor, member=member, password=form.cleaned_data["password"]
             )
         except ValidationError as error:
-            messages.error(request, "密码未设置:" + ";".join(error.messages))
+            messages.error(request, "密码未设置：" + ";".join(error.messages))
         else:
             messages.success(
-                request, f"已为“{member.name}”设置登录密码,可用手机号 {member.person.mobile} 登录。"
+                request, f"已为“{member.name}”设置登录密码，可用手机号 {member.person.mobile} 登录。"
             )
     return redirect("core:member_detail", pk=member.pk)
 
