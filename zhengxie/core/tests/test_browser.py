@@ -11,6 +11,7 @@ from zhengxie.core import services
 from zhengxie.core.models import Member, Person, RosterImport
 from zhengxie.core.roles import Role
 from zhengxie.core.tests import factories as f
+from zhengxie.core.tests.xlsx import workbook_bytes
 from zhengxie.testing.browser import login
 
 pytestmark = pytest.mark.browser
@@ -51,14 +52,7 @@ def expect_field_error(page: Page, label: str, message: str) -> None:
 
 
 def roster_xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(rows).getvalue()
 
 
 def upload_roster(page: Page, data: bytes, filename: str) -> None:
