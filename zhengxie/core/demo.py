@@ -213,7 +213,7 @@ def build_demo(*, scale: int = 1, log: Callable[[str], None] = print) -> list[Or
             term = _terms(org)
             _members(org, index, term, MEMBERS_PER_ORG * scale, rng, place)
             _accounts(org, suffix, index, term, password, place)
-            log(f"{org.name}: {Member.objects.filter(organization=org).count()} 名委员")
+            log(f"{org.name}：{Member.objects.filter(organization=org).count()} 名委员")
         # 三级委员: the city's demo member also sits on the first district's committee.
         member = Person.objects.get(username="demo-member")
         d1 = orgs[1][0]
