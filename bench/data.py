@@ -14,6 +14,7 @@ from zhengxie.core import demo_data as words
 from zhengxie.core.demo import person_name
 from zhengxie.core.models import (
     Member,
+    MemberSearchGram,
     Organization,
     Person,
     RoleGrant,
@@ -22,6 +23,7 @@ from zhengxie.core.models import (
     Term,
 )
 from zhengxie.core.roles import Role
+from zhengxie.core.search_grams import index_members
 
 SEED = 20260501
 # Bump when the shape of the generated data changes, so that cached databases are rebuilt.
@@ -134,6 +136,7 @@ def _build_org(spec: OrgSpec, numbers: list[str]) -> None:
         )
         chosen.append(rng.sample(committees, k=rng.choice([1, 1, 2])))
     Member.objects.bulk_create(members, batch_size=BATCH)
+    index_members(members, replace=False)
     through = Member.committees.through
     through.objects.bulk_create(
         [
@@ -152,6 +155,8 @@ def _is_built() -> bool:
         if org is None or org.settings.get("bench") != MARKER:
             return False
         if Member.objects.filter(organization=org).count() != spec.size:
+            return False
+        if not MemberSearchGram.objects.filter(organization=org).exists():
             return False
         if not RoleGrant.objects.filter(
             organization=org, person__username=spec.admin_username, role=Role.ORG_ADMIN

@@ -25,6 +25,7 @@ from .models import (
     Term,
 )
 from .roles import Role
+from .search_grams import index_members, index_unindexed
 
 CITY_SLUG = "demo-city"
 MEMBERS_PER_ORG = 300
@@ -147,6 +148,9 @@ def _members(org: Organization, index: int, term: Term, count: int, rng: random.
         chosen.append(rng.sample(committees, k=rng.choice([1, 1, 2])))
     Member.objects.bulk_create(members, batch_size=1000)
     saved = {m.person_id: m.pk for m in Member.objects.filter(organization=org, term=term)}
+    for member in members:
+        member.pk = saved[member.person.pk]
+    index_members(members, replace=False)
     through = Member.committees.through
     through.objects.bulk_create(
         [
@@ -224,6 +228,7 @@ def build_demo(*, scale: int = 1, log: Callable[[str], None] = print) -> list[Or
             defaults={"name": member.full_name, "workplace": "示范市科技创新有限公司 董事长"},
         )
     organizations = [o for o, *_ in orgs]
+    index_unindexed(o.pk for o in organizations)
     for name, step in _STEPS:
         log(f"演示数据：{name}")
         step(organizations=organizations, scale=scale, rng=random.Random(name), log=log)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from . import audit
 from .models import Member, Person, RosterImport, Sector, SpecialCommittee, Term
 from .permissions import Actor, require
+from .search_grams import index_members
 from .selectors import forget_member_count
 
 HEADERS = ["姓名", "性别", "手机号", "界别", "专委会", "是否常委", "工作单位及职务"]
@@ -267,6 +268,7 @@ def _write(*, actor: Actor, term: Term, parsed: list[ParsedRow], existing: dict[
         by_person = dict(Member.objects.filter(term=term).values_list("person_id", "pk"))
         for m in members:
             m.pk = by_person[m.person_id]
+    index_members(members, replace=False)
     through = Member.committees.through
     links = [
         through(member_id=member.pk, specialcommittee_id=cid)

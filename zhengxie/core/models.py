@@ -396,3 +396,17 @@ class RosterImport(TenantModel):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class MemberSearchGram(TenantModel):
+    """Every two-character piece of a member's name and workplace, so that a roster search of two or
+    more characters finds its candidates through an index instead of scanning every member."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="search_grams")
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "gram", "member"], name="member_gram")]
+
+    def __str__(self) -> str:
+        return self.gram

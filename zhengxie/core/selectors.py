@@ -10,8 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from .lookups import Has
-from .models import AuditEvent, Member, Person, SpecialCommittee, TenantModel
+from .models import AuditEvent, Member, MemberSearchGram, Person, SpecialCommittee, TenantModel
 from .permissions import Actor
+from .search_grams import query_grams
 
 PAGE_SIZE = 20
 
@@ -182,6 +183,10 @@ def roster(
         if q.isdigit():
             members = members.filter(person__in=_mobile_prefix(q)) if len(q) >= 3 else members.none()
         else:
+            for gram in query_grams(q):
+                members = members.filter(
+                    pk__in=MemberSearchGram.objects.filter(gram=gram).values("member_id")
+                )
             members = members.filter(Q(name__has=q) | Q(workplace__has=q))
     return members.order_by("name", "id")
 

@@ -24,6 +24,7 @@ from .models import (
 )
 from .permissions import Actor, require
 from .roles import GRANTABLE_ROLES, Role
+from .search_grams import index_members
 from .selectors import forget_member_count
 
 MEMBER_FIELDS = [
@@ -101,6 +102,7 @@ def create_member(
         note=note,
     )
     member.committees.set(committees)
+    index_members([member], replace=False)
     transaction.on_commit(lambda: forget_member_count(actor.organization.pk))
     audit.record(
         action="core.member.create",
@@ -142,6 +144,7 @@ def update_member(*, actor: Actor, member: Member, version: int, values: dict[st
     )
     if "committees" in values:
         member.committees.set(values["committees"])
+    index_members([member])
     after = {**audit.snapshot(member, MEMBER_FIELDS), **audit.snapshot(person, PERSON_FIELDS)}
     audit.record(
         action="core.member.update",

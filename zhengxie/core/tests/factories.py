@@ -16,6 +16,7 @@ from zhengxie.core.models import (
     SpecialCommittee,
     Term,
 )
+from zhengxie.core.search_grams import index_members
 
 PASSWORD = "Secret-pass-2026"
 _mobiles = itertools.count(1)
@@ -111,6 +112,7 @@ class HandlingUnitFactory(factory.django.DjangoModelFactory):
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     person = factory.SubFactory(PersonFactory)
@@ -122,6 +124,11 @@ class MemberFactory(factory.django.DjangoModelFactory):
     )
     name = factory.SelfAttribute("person.full_name")
     created_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def search_grams(obj, create, extracted, **kwargs):
+        if create:
+            index_members([obj])
 
 
 class RoleGrantFactory(factory.django.DjangoModelFactory):

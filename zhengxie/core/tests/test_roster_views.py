@@ -243,3 +243,30 @@ def test_roster_size_follows_member_services(client, world, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("core:member_status", args=[world.bob_member.pk]), {"status": "inactive"})
     assert "共 1 条" in client.get(ROSTER).content.decode()
+
+
+def test_search_finds_two_and_longer_fragments_and_follows_edits(client, world):
+    admin_client = client
+    admin_client.force_login(world.alice)
+    member = f.MemberFactory(
+        organization=world.org,
+        term=world.term,
+        person__full_name="司马光明",
+        workplace="示范市第一人民医院 院长",
+    )
+    for q in ["司马", "光明", "司马光明", "人民医院", "医院 院长"]:
+        assert "司马光明" in admin_client.get(ROSTER, {"q": q}).content.decode(), q
+    assert "司马光明" not in admin_client.get(ROSTER, {"q": "马司"}).content.decode()
+    admin_client.post(
+        reverse("core:member_edit", args=[member.pk]),
+        {
+            "full_name": "司马光明",
+            "mobile": member.person.mobile,
+            "term": world.term.pk,
+            "workplace": "示范大学",
+            "version": 1,
+        },
+    )
+    assert "司马光明" not in admin_client.get(ROSTER, {"q": "医院"}).content.decode()
+    assert "司马光明" in admin_client.get(ROSTER, {"q": "大学"}).content.decode()
+    assert "司马光明" in admin_client.get(ROSTER, {"q": "司"}).content.decode()  # one character: plain scan
