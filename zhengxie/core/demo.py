@@ -25,7 +25,7 @@ from .models import (
     Term,
 )
 from .roles import Role
-from .search_grams import index_members, index_unindexed
+from .search_grams import index_unindexed
 
 CITY_SLUG = "demo-city"
 MEMBERS_PER_ORG = 300
@@ -148,9 +148,6 @@ def _members(org: Organization, index: int, term: Term, count: int, rng: random.
         chosen.append(rng.sample(committees, k=rng.choice([1, 1, 2])))
     Member.objects.bulk_create(members, batch_size=1000)
     saved = {m.person_id: m.pk for m in Member.objects.filter(organization=org, term=term)}
-    for member in members:
-        member.pk = saved[member.person.pk]
-    index_members(members, replace=False)
     through = Member.committees.through
     through.objects.bulk_create(
         [

@@ -5,19 +5,16 @@ from collections.abc import Iterable
 from .models import Member, MemberSearchGram
 
 
-def grams(text: str) -> set[str]:
+def pieces(text: str) -> list[str]:
+    """The two-character pieces of a text, lower-cased, none spanning white space."""
     text = text.lower()
-    return {
-        text[i : i + 2]
-        for i in range(len(text) - 1)
-        if not text[i : i + 2].isspace() and " " not in text[i : i + 2]
-    }
+    return [text[i : i + 2] for i in range(len(text) - 1) if not any(c.isspace() for c in text[i : i + 2])]
 
 
 def member_grams(member: Member) -> list[MemberSearchGram]:
     return [
         MemberSearchGram(organization_id=member.organization_id, member_id=member.pk, gram=gram)
-        for gram in sorted(grams(member.name) | grams(member.workplace))
+        for gram in sorted(set(pieces(member.name)) | set(pieces(member.workplace)))
     ]
 
 
@@ -32,11 +29,10 @@ def index_members(members: Iterable[Member], *, replace: bool = True) -> None:
 
 def query_grams(q: str) -> list[str]:
     """The grams a search must all contain: first, middle and last are enough to narrow it down."""
-    pieces = [q.lower()[i : i + 2] for i in range(len(q) - 1)]
-    pieces = [p for p in pieces if " " not in p]
-    if len(pieces) <= 3:
-        return pieces
-    return [pieces[0], pieces[len(pieces) // 2], pieces[-1]]
+    found = pieces(q)
+    if len(found) <= 3:
+        return found
+    return [found[0], found[len(found) // 2], found[-1]]
 
 
 def index_unindexed(organization_ids: Iterable[int]) -> int:

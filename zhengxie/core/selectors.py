@@ -191,6 +191,16 @@ def roster(
     return members.order_by("name", "id")
 
 
+def roster_page(*, organization_id: int, page: str | int | None, **filters) -> Page:
+    """One page of the roster; the unfiltered roster takes its size from the cached count."""
+    unfiltered = (
+        not any(v for k, v in filters.items() if k != "status")
+        and filters.get("status", Member.Status.ACTIVE) == Member.Status.ACTIVE
+    )
+    count = active_member_count(organization_id) if unfiltered else None
+    return paginate(roster(**filters), page, count=count)
+
+
 def _mobile_prefix(digits: str) -> QuerySet[Person]:
     """People whose mobile starts with the digits, found on the unique mobile index.
 

@@ -69,27 +69,9 @@ def test_duplicate_name_is_refused_at_the_field(client, world):
     assert HandlingUnit.objects.filter(name="市教育局").count() == 1
 
 
-def test_session_dates_must_be_ordered(client, world):
-    client.force_login(world.alice)
+def _session(term, **changes):
     data = {
-        "term": world.term.pk,
-        "number": 5,
-        "name": "第五次会议",
-        "year": 2027,
-        "opens_on": "2027-01-10",
-        "closes_on": "2027-01-05",
-        "submission_opens_on": "2026-10-10",
-        "submission_closes_on": "2026-10-01",
-    }
-    body = client.post(reverse("core:record_create", args=["sessions"]), data).content.decode()
-    assert "闭幕日期不能早于开幕日期" in body and "截止日期不能早于征集开始日期" in body
-    assert not PlenarySession.objects.exists()
-
-
-def test_session_in_foreign_term_is_refused(client, world):
-    client.force_login(world.alice)
-    data = {
-        "term": world.other_term.pk,
+        "term": term.pk,
         "number": 5,
         "name": "第五次会议",
         "year": 2027,
@@ -98,6 +80,20 @@ def test_session_in_foreign_term_is_refused(client, world):
         "submission_opens_on": "2026-10-10",
         "submission_closes_on": "2027-01-12",
     }
+    return {**data, **changes}
+
+
+def test_session_dates_must_be_ordered(client, world):
+    client.force_login(world.alice)
+    data = _session(world.term, closes_on="2027-01-05", submission_closes_on="2026-10-01")
+    body = client.post(reverse("core:record_create", args=["sessions"]), data).content.decode()
+    assert "闭幕日期不能早于开幕日期" in body and "截止日期不能早于征集开始日期" in body
+    assert not PlenarySession.objects.exists()
+
+
+def test_session_in_foreign_term_is_refused(client, world):
+    client.force_login(world.alice)
+    data = _session(world.other_term)
     response = client.post(reverse("core:record_create", args=["sessions"]), data)
     assert response.status_code == 200 and not PlenarySession.objects.exists()
 

@@ -270,3 +270,21 @@ def test_search_finds_two_and_longer_fragments_and_follows_edits(client, world):
     assert "司马光明" not in admin_client.get(ROSTER, {"q": "医院"}).content.decode()
     assert "司马光明" in admin_client.get(ROSTER, {"q": "大学"}).content.decode()
     assert "司马光明" in admin_client.get(ROSTER, {"q": "司"}).content.decode()  # one character: plain scan
+
+
+def test_migration_indexes_members_that_existed_before_the_search_index(client, world):
+    import importlib
+
+    from django.apps import apps
+
+    from zhengxie.core.models import MemberSearchGram
+
+    MemberSearchGram.objects.all().delete()
+    migration = importlib.import_module("zhengxie.core.migrations.0005_index_existing_members")
+    migration.forwards(apps, None)
+    client.force_login(world.alice)
+    assert world.bob.full_name in client.get(ROSTER, {"q": world.bob.full_name}).content.decode()
+    assert set(MemberSearchGram.objects.values_list("member_id", flat=True)) == {
+        world.bob_member.pk,
+        world.charlie_member.pk,
+    }

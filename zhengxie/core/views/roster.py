@@ -24,12 +24,9 @@ def roster_list(request):
     actor = request.actor
     filters = RosterFilterForm(request.GET or None, organization=actor.organization)
     chosen = filters.filters() if request.GET else {}
-    members = selectors.roster(**chosen)
-    unfiltered = (
-        not any(v for k, v in chosen.items() if k != "status") and chosen.get("status", "active") == "active"
+    page = selectors.roster_page(
+        organization_id=actor.organization.pk, page=request.GET.get("page"), **chosen
     )
-    count = selectors.active_member_count(actor.organization.pk) if unfiltered else None
-    page = selectors.paginate(members, request.GET.get("page"), count=count)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
