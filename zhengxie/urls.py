@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("zhengxie.core.urls")),
+    path("", include("zhengxie.proposals.urls")),
 ]
 
 handler403 = "zhengxie.core.views.errors.forbidden"

@@ -292,7 +292,7 @@ class RoleGrantForm(OrgFormMixin, forms.Form):
         label="专委会（专委会工作人员必选）", queryset=SpecialCommittee.objects.none(), required=False
     )
     participating_unit = SafeModelChoiceField(
-        label="参加单位（可代表该单位提交集体提案）",
+        label="参加单位（参加单位联络员必选）",
         queryset=ParticipatingUnit.objects.none(),
         required=False,
     )

@@ -410,3 +410,38 @@ class MemberSearchGram(TenantModel):
 
     def __str__(self) -> str:
         return self.gram
+
+
+class Notification(TenantModel):
+    """Something a person must act on or should know, shown in their notification centre.
+
+    `dedupe_key` makes a reminder idempotent: the same key is delivered to a person once.
+    """
+
+    recipient = models.ForeignKey(
+        Person, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("类别", max_length=40)
+    message = models.CharField("内容", max_length=300)
+    url = models.CharField("链接", max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=120, blank=True, default="")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     HANDLER = "handler", "承办单位用户"
     LEADER = "leader", "主席会议成员/领导"
     ORG_ADMIN = "org_admin", "机关管理员"
+    # Submits collective proposals (集体提案) in the name of one participating unit.
+    UNIT_LIAISON = "unit_liaison", "参加单位联络员"
 
 
 # The member role comes from an active membership (委员 record), not from a grant.
@@ -30,6 +32,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "roles.manage": frozenset({Role.ORG_ADMIN}),
     "audit.view": frozenset({Role.ORG_ADMIN}),
     "children.view": frozenset({Role.ORG_ADMIN, Role.LEADER, Role.PROPOSAL_STAFF, Role.OPINION_EDITOR}),
+    # 提案: members write their own, unit liaisons and committee staff write collective ones.
+    "proposals.submit": frozenset({Role.MEMBER, Role.UNIT_LIAISON, Role.COMMITTEE_STAFF}),
+    "proposals.manage": frozenset({Role.PROPOSAL_STAFF}),
+    "proposals.view_all": frozenset({Role.PROPOSAL_STAFF, Role.LEADER, Role.ORG_ADMIN}),
+    "proposals.handle": frozenset({Role.HANDLER}),
+    "proposals.supervise": frozenset({Role.LEADER, Role.PROPOSAL_STAFF}),
+    "proposals.settings": frozenset({Role.PROPOSAL_STAFF, Role.ORG_ADMIN}),
 }
 
 

@@ -247,6 +247,8 @@ def grant_role(
         raise ValidationError({"handling_unit": "承办单位用户必须选择所属承办单位。"})
     if role == Role.COMMITTEE_STAFF and committee is None:
         raise ValidationError({"committee": "专委会工作人员必须选择所属专委会。"})
+    if role == Role.UNIT_LIAISON and participating_unit is None:
+        raise ValidationError({"participating_unit": "参加单位联络员必须选择所属参加单位。"})
     for ref in (handling_unit, committee, participating_unit):
         if ref is not None:
             _own(actor, ref)
