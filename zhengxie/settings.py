@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhengxie.core",
     "zhengxie.proposals",
+    "zhengxie.public",
 ]
 
 MIDDLEWARE = [

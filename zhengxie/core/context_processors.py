@@ -1,4 +1,5 @@
 from .navigation import navigation_for
+from .notifications import unread_count
 
 
 def platform(request):
@@ -8,4 +9,6 @@ def platform(request):
         "user_orgs": getattr(request, "organizations", []),
         "actor": actor,
         "nav_items": navigation_for(actor, request.path),
+        # A callable: the count is queried only on pages that show it.
+        "unread_count": (lambda: unread_count(request.user)) if request.user.is_authenticated else 0,
     }

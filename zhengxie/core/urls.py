@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import audit, auth, home, org, roles, roster
+from .views import audit, auth, home, notifications, org, roles, roster
 
 app_name = "core"
 
@@ -29,4 +29,7 @@ urlpatterns = [
     path("roles/new/", roles.role_grant, name="role_grant"),
     path("roles/<int:pk>/revoke/", roles.role_revoke, name="role_revoke"),
     path("audit/", audit.audit_list, name="audit"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notifications_read_all"),
 ]

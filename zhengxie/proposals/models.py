@@ -297,6 +297,16 @@ class Transition(TenantModel):
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
 
+    @property
+    def action_label(self) -> str:
+        from .workflow import action_label
+
+        return action_label(self.action)
+
+    @property
+    def to_label(self) -> str:
+        return Proposal.State(self.to_state).label if self.to_state else ""
+
 
 class Assignment(TenantModel):
     """A handling unit's part in a proposal: 主办 (lead), 协办 (co-handling) or 分办 (separate)."""

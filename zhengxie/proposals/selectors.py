@@ -97,7 +97,7 @@ def detail(proposal: Proposal) -> Detail:
     assignments = list(proposal.assignments.select_related("unit").prefetch_related("communications"))
     replies = list(
         proposal.replies.select_related("assignment__unit").prefetch_related(
-            Prefetch("ratings", queryset=Rating.objects.order_by("-is_lead", "id")),
+            Prefetch("ratings", queryset=Rating.objects.select_related("person").order_by("-is_lead", "id")),
             Prefetch("files", queryset=Attachment.objects.order_by("id")),
         )
     )

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from zhengxie.core import audit
 from zhengxie.core.errors import ConflictError, WorkflowError
@@ -1746,6 +1747,7 @@ def update_policy(*, actor: Actor, values: dict[str, Any]) -> None:
     actor.organization.settings = org.settings
 
 
+@scopes_disabled()
 def send_deadline_reminders(today: date | None = None) -> int:
     """Remind units 7 days before a deadline, on the day, and every day after it; never twice a day.
 
@@ -1753,7 +1755,7 @@ def send_deadline_reminders(today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     sent = 0
-    due = Assignment.objects.with_scopes_disabled().filter(
+    due = Assignment.objects.filter(
         state__in=[A.ASSIGNED, A.ACCEPTED, A.REROUTE], deadline__lte=today + timedelta(days=7)
     )
     due = due.filter(deadline__in=[today, today + timedelta(days=7)]) | due.filter(deadline__lt=today)

@@ -945,7 +945,11 @@ def quality(request, pk):
 def key_list(request):
     actor = request.actor
     page = selectors.paginate(selectors.key_proposals(actor), request.GET.get("page"))
-    return render(request, "proposals/key.html", {"page": page, "query": "", "today": timezone.localdate()})
+    return render(
+        request,
+        "proposals/key.html",
+        {"page": page, "query": "", "staff_view": actor.has_role(Role.PROPOSAL_STAFF)},
+    )
 
 
 @require_POST

@@ -151,6 +151,14 @@ STEPS: dict[str, Step] = {
 }
 
 
+EXTRA_ACTIONS = {"create": "创建草稿", "merge_in": "并入提案"}
+
+
+def action_label(action: str) -> str:
+    step = STEPS.get(action)
+    return step.label if step else EXTRA_ACTIONS.get(action, action)
+
+
 def state_label(state: str) -> str:
     return S(state).label
 

@@ -9,55 +9,9 @@ from zhengxie.core.models import AuditEvent, Notification
 from zhengxie.proposals import services
 from zhengxie.proposals.models import Assignment, Proposal, Proposer, Reply, Transition
 
+from .builders import answered, draft, filed, handled, submitted
+
 S = Proposal.State
-
-
-def draft(pw, person=None, **kwargs):
-    actor = pw.actor(person or pw.bob)
-    fields = {
-        "title": "关于加快城乡公交一体化的建议",
-        "reason": "目前城乡公交线路覆盖不足，群众出行不便。",
-        "suggestions": "一是优化线路；二是加大财政补贴。",
-        "category": pw.category,
-    }
-    fields.update(kwargs)
-    return services.create_proposal(actor=actor, **fields)
-
-
-def submitted(pw, **kwargs):
-    proposal = draft(pw, **kwargs)
-    return services.submit_proposal(actor=pw.actor(pw.bob), proposal=proposal)
-
-
-def filed(pw):
-    proposal = submitted(pw)
-    return services.file_proposal(actor=pw.actor(pw.staff), proposal=proposal)
-
-
-def handled(pw, *, co=True):
-    """Filed, assigned to a lead unit (and a co-handling unit) and accepted by all."""
-    proposal = filed(pw)
-    staff = pw.actor(pw.staff)
-    services.assign_units(
-        actor=staff, proposal=proposal, lead=pw.units[0], co=[pw.units[1]] if co else []
-    )
-    for i, assignment in enumerate(proposal.assignments.order_by("id")):
-        services.accept_assignment(actor=pw.actor(pw.handlers[i]), assignment=assignment)
-    proposal.refresh_from_db()
-    return proposal
-
-
-def answered(pw):
-    proposal = handled(pw)
-    lead, co = proposal.assignments.order_by("id")
-    services.countersign(actor=pw.actor(pw.handlers[1]), assignment=co, opinion="同意主办单位意见。")
-    reply = services.save_reply(
-        actor=pw.actor(pw.handlers[0]), assignment=lead, body="经研究，答复如下……", result_class="A", signer="王局长"
-    )
-    services.submit_reply(actor=pw.actor(pw.handlers[0]), reply=reply)
-    services.review_reply(actor=pw.actor(pw.staff), reply=reply, approve=True)
-    proposal.refresh_from_db()
-    return proposal, reply
 
 
 def test_joint_proposal_counts_as_submitted_only_when_cosigners_confirm(pw):
@@ -102,7 +56,10 @@ def test_only_the_invited_member_can_sign(pw):
 def test_collective_proposal_needs_the_units_liaison(pw):
     with pytest.raises(PermissionDenied):
         services.create_proposal(
-            actor=pw.actor(pw.bob), title="集体提案", kind=Proposal.Kind.COLLECTIVE, participating_unit=pw.liaison_unit
+            actor=pw.actor(pw.bob),
+            title="集体提案",
+            kind=Proposal.Kind.COLLECTIVE,
+            participating_unit=pw.liaison_unit,
         )
     proposal = services.create_proposal(
         actor=pw.actor(pw.liaison),
@@ -127,7 +84,13 @@ def test_stale_edit_is_refused(pw):
     )
     with pytest.raises(ConflictError):
         services.update_proposal(
-            actor=actor, proposal=proposal, version=1, title="旧案由", reason="", suggestions="", category=None
+            actor=actor,
+            proposal=proposal,
+            version=1,
+            title="旧案由",
+            reason="",
+            suggestions="",
+            category=None,
         )
     proposal.refresh_from_db()
     assert proposal.title == "新案由"
@@ -156,7 +119,9 @@ def test_not_filing_needs_ground_reason_and_disposition(pw):
     proposal = submitted(pw)
     staff = pw.actor(pw.staff)
     with pytest.raises(ValidationError):
-        services.not_file_proposal(actor=staff, proposal=proposal, ground=None, reason="", disposition="reference")
+        services.not_file_proposal(
+            actor=staff, proposal=proposal, ground=None, reason="", disposition="reference"
+        )
     proposal = services.not_file_proposal(
         actor=staff, proposal=proposal, ground=pw.ground, reason="涉密", disposition="reference"
     )
@@ -168,7 +133,11 @@ def test_not_filing_needs_ground_reason_and_disposition(pw):
 def test_returned_proposal_can_be_edited_and_resubmitted(pw):
     proposal = submitted(pw)
     services.not_file_proposal(
-        actor=pw.actor(pw.staff), proposal=proposal, ground=None, reason="请补充具体建议", disposition="return"
+        actor=pw.actor(pw.staff),
+        proposal=proposal,
+        ground=None,
+        reason="请补充具体建议",
+        disposition="return",
     )
     proposal.refresh_from_db()
     assert proposal.state == S.RETURNED
@@ -215,14 +184,20 @@ def test_default_deadline_is_three_months_and_extension_at_most_six(pw):
     assert assignment.deadline == services.add_months(today, 3)
     with pytest.raises(ValidationError):
         services.extend_deadline(
-            actor=pw.actor(pw.staff), assignment=assignment, deadline=services.add_months(today, 7), reason="调研"
+            actor=pw.actor(pw.staff),
+            assignment=assignment,
+            deadline=services.add_months(today, 7),
+            reason="调研",
         )
     with pytest.raises(ValidationError):
         services.extend_deadline(
             actor=pw.actor(pw.staff), assignment=assignment, deadline=services.add_months(today, 5), reason=""
         )
     services.extend_deadline(
-        actor=pw.actor(pw.staff), assignment=assignment, deadline=services.add_months(today, 6), reason="需跨部门协调"
+        actor=pw.actor(pw.staff),
+        assignment=assignment,
+        deadline=services.add_months(today, 6),
+        reason="需跨部门协调",
     )
     assignment.refresh_from_db()
     assert assignment.deadline == services.add_months(today, 6)
@@ -305,7 +280,11 @@ def test_unsatisfied_rating_sends_proposal_back_once(pw):
     with pytest.raises(WorkflowError):
         services.rate_reply(actor=bob, reply=reply, handling="satisfied", result="satisfied")
     second = services.save_reply(
-        actor=pw.actor(pw.handlers[0]), assignment=lead, body="重新办理后的答复", result_class="B", signer="王局长"
+        actor=pw.actor(pw.handlers[0]),
+        assignment=lead,
+        body="重新办理后的答复",
+        result_class="B",
+        signer="王局长",
     )
     assert second.pk != reply.pk
     services.submit_reply(actor=pw.actor(pw.handlers[0]), reply=second)
@@ -328,13 +307,17 @@ def test_reroute_request_and_reassignment(pw):
     proposal = filed(pw)
     services.assign_units(actor=pw.actor(pw.staff), proposal=proposal, lead=pw.units[0])
     assignment = proposal.assignments.get()
-    request = services.request_reroute(actor=pw.actor(pw.handlers[0]), assignment=assignment, reason="不属我单位职责")
+    request = services.request_reroute(
+        actor=pw.actor(pw.handlers[0]), assignment=assignment, reason="不属我单位职责"
+    )
     proposal.refresh_from_db()
     assert proposal.waiting == Proposal.Waiting.REROUTE
     services.decide_reroute(actor=pw.actor(pw.staff), request=request, approve=True, new_unit=pw.units[2])
     proposal.refresh_from_db()
     assert proposal.state == S.ASSIGNED
-    assert [a.unit_id for a in proposal.assignments.exclude(state=Assignment.State.REROUTED)] == [pw.units[2].pk]
+    assert [a.unit_id for a in proposal.assignments.exclude(state=Assignment.State.REROUTED)] == [
+        pw.units[2].pk
+    ]
     assert Notification.objects.filter(recipient=pw.handlers[0], kind="reroute_decided").exists()
     assert Notification.objects.filter(recipient=pw.handlers[2], kind="assigned").exists()
 
@@ -359,7 +342,11 @@ def test_key_proposal_with_its_leader_and_supervision(pw):
             actor=pw.actor(pw.bob), proposal=proposal, kind="visit", day=timezone.localdate(), summary="调研"
         )
     event = services.record_supervision(
-        actor=pw.actor(pw.leader), proposal=proposal, kind="visit", day=timezone.localdate(), summary="实地调研"
+        actor=pw.actor(pw.leader),
+        proposal=proposal,
+        kind="visit",
+        day=timezone.localdate(),
+        summary="实地调研",
     )
     assert event.proposal_id == proposal.pk
 

@@ -1,0 +1,1 @@
+from zhengxie.proposals.tests.conftest import pw  # noqa: F401
