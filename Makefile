@@ -40,9 +40,10 @@ demo: migrate
 
 # What a fresh Debian machine lacks for browser tests and exports.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v pdftoppm >/dev/null; then \
-		echo "installing chromium, CJK fonts, pango, poppler"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v pdftoppm >/dev/null \
+		|| ! ldconfig -p | grep -q libharfbuzz-subset; then \
+		echo "installing chromium, CJK fonts, pango, harfbuzz-subset, poppler"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils >/dev/null; \
 	fi
 
 lint: setup

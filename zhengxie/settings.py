@@ -143,7 +143,9 @@ AXES_USERNAME_CALLABLE = "zhengxie.core.auth_backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "zhengxie.core.views.auth.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ZHENGXIE_PROXY_COUNT", "0")) or None
+# Trusted reverse proxies in front of the app: the client is the N-th X-Forwarded-For entry from the right.
+ZHENGXIE_PROXY_COUNT = int(os.environ.get("ZHENGXIE_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "zhengxie.core.net.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -448,9 +448,11 @@ class _OrganizationDemo:
     # ------------------------------------------------------------ dates
 
     def _moment(self, day: date) -> datetime:
-        """A moment in office hours on that day (Friday for a weekend day), never later than now."""
+        """A moment in office hours on that day (a weekday of that week for a weekend day), never later
+        than now."""
         minutes = self.rng.randint(8 * 60 + 30, 18 * 60)
-        day -= timedelta(days=max(day.weekday() - 4, 0))
+        if day.weekday() >= 5:
+            day -= timedelta(days=day.weekday() - 4 + minutes % 5)
         zone = timezone.get_current_timezone()
         moment = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=zone)
         return min(moment, self.now - timedelta(minutes=5 + minutes % 115))

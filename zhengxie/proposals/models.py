@@ -188,6 +188,11 @@ class Proposal(TenantModel):
             models.Index(fields=["organization", "state", "deadline"], name="proposal_deadline"),
             models.Index(fields=["organization", "key_status", "id"], name="proposal_key"),
             models.Index(fields=["organization", "key_leader", "id"], name="proposal_key_leader"),
+            # The public portal walks published replies newest first and checks state and secrecy in the index.
+            models.Index(
+                fields=["organization", "answered_at", "id", "state", "is_confidential"],
+                name="proposal_published",
+            ),
         ]
 
     def __str__(self) -> str:

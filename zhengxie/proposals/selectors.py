@@ -3,14 +3,12 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from zhengxie.core.permissions import Actor
 from zhengxie.core.roles import Role
-from zhengxie.core.selectors import PAGE_SIZE, DeferredJoinPaginator
 
 from .models import (
     Assignment,
@@ -28,10 +26,6 @@ from .models import (
 S = Proposal.State
 LIST_RELATED = ("session", "category")
 OPEN_ASSIGNMENT = (Assignment.State.ASSIGNED, Assignment.State.ACCEPTED, Assignment.State.REROUTE)
-
-
-def paginate(queryset: QuerySet, page, per_page: int = PAGE_SIZE) -> Page:
-    return DeferredJoinPaginator(queryset, per_page).get_page(page)
 
 
 def handler_unit_id(actor: Actor) -> int | None:

@@ -5,10 +5,12 @@ Each workflow step writes exactly one `Transition` (the timeline) and one audit 
 
 import calendar
 import hashlib
+import hmac
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -1621,7 +1623,10 @@ def _rehandle(proposal: Proposal, assignment: Assignment) -> None:
 
 
 def address_hash(address: str) -> str:
-    return hashlib.sha256(f"zhengxie-lead:{address}".encode()).hexdigest()
+    """A keyed hash: staff can tell leads from one address apart without the address being recoverable."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"zhengxie-lead:{address}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 @transaction.atomic

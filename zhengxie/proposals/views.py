@@ -11,6 +11,7 @@ from zhengxie.core.decorators import requires
 from zhengxie.core.models import HandlingUnit, Person
 from zhengxie.core.notifications import holders
 from zhengxie.core.roles import Role
+from zhengxie.core.selectors import paginate
 
 from . import forms, selectors, services
 from .models import Assignment, Attachment, Award, Lead, Proposal, Reply, RerouteRequest
@@ -74,7 +75,7 @@ def mine(request):
     state = request.GET.get("state", "")
     if state not in S.values:
         state = ""
-    page = selectors.paginate(selectors.my_proposals(actor, state=state), request.GET.get("page"))
+    page = paginate(selectors.my_proposals(actor, state=state), request.GET.get("page"))
     return render(
         request,
         "proposals/mine.html",
@@ -418,7 +419,7 @@ def queue(request):
     chosen = filters.filters() if request.GET else {}
     if not chosen.get("states"):
         chosen["states"] = selectors.REVIEW_STATES
-    page = selectors.paginate(selectors.proposal_list(actor, order="id", **chosen), request.GET.get("page"))
+    page = paginate(selectors.proposal_list(actor, order="id", **chosen), request.GET.get("page"))
     return render(
         request, "proposals/queue.html", {"filters": filters, "page": page, "query": _query(request)}
     )
@@ -655,9 +656,7 @@ def board(request):
         request,
         "proposals/board.html",
         {
-            "overdue": selectors.paginate(
-                selectors.due_assignments(actor, overdue=True), request.GET.get("page")
-            ),
+            "overdue": paginate(selectors.due_assignments(actor, overdue=True), request.GET.get("page")),
             "due_soon": list(selectors.due_assignments(actor, overdue=False)[:50]),
             "reroutes": list(selectors.pending_reroutes(actor)[:50]),
             "replies": list(selectors.replies_in_review(actor)[:50]),
@@ -672,7 +671,7 @@ def register(request):
     actor = request.actor
     filters = forms.ListFilterForm(request.GET or None, organization=actor.organization)
     chosen = filters.filters() if request.GET else {}
-    page = selectors.paginate(selectors.proposal_list(actor, **chosen), request.GET.get("page"))
+    page = paginate(selectors.proposal_list(actor, **chosen), request.GET.get("page"))
     return render(
         request,
         "proposals/register.html",
@@ -757,7 +756,7 @@ def handler_inbox(request):
     if show not in ("todo", "done", "all"):
         show = "todo"
     unit = HandlingUnit.objects.filter(pk=selectors.handler_unit_id(actor)).first()
-    page = selectors.paginate(selectors.inbox(actor, show=show), request.GET.get("page"))
+    page = paginate(selectors.inbox(actor, show=show), request.GET.get("page"))
     return render(
         request,
         "proposals/inbox.html",
@@ -944,7 +943,7 @@ def quality(request, pk):
 @requires("proposals.supervise")
 def key_list(request):
     actor = request.actor
-    page = selectors.paginate(selectors.key_proposals(actor), request.GET.get("page"))
+    page = paginate(selectors.key_proposals(actor), request.GET.get("page"))
     return render(
         request,
         "proposals/key.html",
@@ -986,7 +985,7 @@ def leads(request):
     state = request.GET.get("state", Lead.State.PENDING if actor.can("proposals.manage") else "")
     if state not in Lead.State.values:
         state = ""
-    page = selectors.paginate(selectors.leads(actor, state=state), request.GET.get("page"))
+    page = paginate(selectors.leads(actor, state=state), request.GET.get("page"))
     return render(
         request,
         "proposals/leads.html",

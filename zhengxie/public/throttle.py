@@ -19,26 +19,6 @@ STAMP_MAX_AGE_SECONDS = 24 * 3600
 STAMP_SALT = "zhengxie.public.lead-form"
 
 
-def client_address(request) -> str:
-    """REMOTE_ADDR, or the address the outermost of ZHENGXIE_PROXY_COUNT trusted proxies saw.
-
-    Each proxy appends the address it received the request from to X-Forwarded-For, so with N
-    proxies the client is the N-th entry from the right; entries further left are whatever the
-    client chose to send and are ignored.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            candidate = hops[-proxies]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                return remote
-    return remote
-
-
 def _counter_key(organization_id: int, address: str) -> str:
     try:
         ip = ipaddress.ip_address(address)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_scopes import scope
 
 from zhengxie.core.models import Organization
+from zhengxie.core.net import client_address
 from zhengxie.proposals import services
 from zhengxie.proposals.forms import LeadForm
 
@@ -70,7 +71,7 @@ def _too_many(request, org: Organization):
 
 def new_lead(request, slug):
     org = _organization(slug)
-    address = throttle.client_address(request)
+    address = client_address(request)
     if throttle.leads_exhausted(org.pk, address):
         return _too_many(request, org)
     form = LeadForm(request.POST or None)

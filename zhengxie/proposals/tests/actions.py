@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from zhengxie.proposals import services
-from zhengxie.proposals.models import Assignment, Category, NotFilingGround, Proposal, RerouteRequest, Reply
+from zhengxie.proposals.models import Assignment, Category, NotFilingGround, Proposal, Reply, RerouteRequest
 
 
 def _assignment(proposal: Proposal, pick: Callable) -> Assignment:

@@ -298,7 +298,7 @@ def test_refused_content_does_not_use_up_the_hourly_allowance(client, pw):
 
 
 def test_behind_proxies_the_limit_counts_the_client_not_the_proxy(client, pw, settings):
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.ZHENGXIE_PROXY_COUNT = 1
     for i in range(throttle.LEADS_PER_HOUR):
         # The left-most entry is whatever the client sent; only the proxy's own entry counts.
         xff = f"10.9.9.{i}, 198.51.100.1"
@@ -315,17 +315,6 @@ def test_behind_proxies_the_limit_counts_the_client_not_the_proxy(client, pw, se
     )
     assert response.status_code == 302
     assert Lead.objects.filter(address_hash=services.address_hash("198.51.100.1")).count() == 5
-
-
-def test_client_address_without_proxies_is_the_remote_address(rf, settings):
-    settings.AXES_IPWARE_PROXY_COUNT = None
-    request = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
-    assert throttle.client_address(request) == "203.0.113.7"
-    settings.AXES_IPWARE_PROXY_COUNT = 2
-    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9, 10.0.0.2")
-    assert throttle.client_address(request) == "203.0.113.9"
-    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address, 10.0.0.2")
-    assert throttle.client_address(request) == "10.0.0.1"
 
 
 def test_lead_sent_back_faster_than_a_person_types_is_refused(client, pw, settings):
