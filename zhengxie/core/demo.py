@@ -40,6 +40,7 @@ ACCOUNTS = [
     ("demo-studio-keeper", Role.STUDIO_KEEPER, "委员工作室管理员"),
     ("demo-handler", Role.HANDLER, "承办单位用户"),
     ("demo-leader", Role.LEADER, "主席会议成员"),
+    ("demo-liaison", Role.UNIT_LIAISON, "参加单位联络员"),
 ]
 
 DemoStep = Callable[..., None]
@@ -192,6 +193,10 @@ def _accounts(org: Organization, suffix: str, index: int, term: Term, password: 
             extra["handling_unit"] = HandlingUnit.objects.filter(organization=org).order_by("sort_order")[1]
         if role == Role.COMMITTEE_STAFF:
             extra["committee"] = SpecialCommittee.objects.filter(organization=org).order_by("sort_order")[1]
+        if role == Role.UNIT_LIAISON:
+            extra["participating_unit"] = ParticipatingUnit.objects.filter(organization=org).order_by(
+                "sort_order"
+            )[0]
         RoleGrant.objects.get_or_create(organization=org, person=person, role=role, defaults=extra)
 
 

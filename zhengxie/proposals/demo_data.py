@@ -378,7 +378,7 @@ class _OrganizationDemo:
         return plans
 
     def _plan(self, target: str, variant: str) -> Plan:
-        stream = Random(self.rng.getrandbits(64))  # noqa: S311 - demo data, nothing secret
+        stream = Random(self.rng.getrandbits(64))
         with self._drawing_from(stream):
             return self._drawn_plan(target, variant)
 
