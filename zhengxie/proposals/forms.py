@@ -340,6 +340,7 @@ class PolicyForm(forms.Form):
     rating_working_days = forms.IntegerField(
         label=Policy.LABELS["rating_working_days"], min_value=1, max_value=60
     )
+    cosign_days = forms.IntegerField(label=Policy.LABELS["cosign_days"], min_value=1, max_value=30)
     require_communication = forms.BooleanField(label=Policy.LABELS["require_communication"], required=False)
     attachment_max_mb = forms.IntegerField(
         label=Policy.LABELS["attachment_max_mb"], min_value=1, max_value=50

@@ -14,6 +14,7 @@ class Policy:
     rehandle_months: int = 1
     reroute_working_days: int = 7
     rating_working_days: int = 15
+    cosign_days: int = 7
     require_communication: bool = False
     attachment_max_mb: int = 10
 
@@ -25,6 +26,7 @@ class Policy:
         "rehandle_months": "重新办理期限（月数）",
         "reroute_working_days": "申请退办时限（工作日）",
         "rating_working_days": "委员评价时限（工作日）",
+        "cosign_days": "联名确认时限（天）",
         "require_communication": "无沟通未协商不答复",
         "attachment_max_mb": "附件大小上限（MB）",
     }

@@ -199,6 +199,12 @@ def _step(
     return proposal
 
 
+def _just_recorded(model, fields: dict):
+    """The same record sent again within a minute (a double click, a resent form) is the first one."""
+    since = timezone.now() - timedelta(minutes=1)
+    return model.objects.filter(recorded_at__gte=since, **fields).first()
+
+
 def current_session(organization: Organization, today: date | None = None) -> PlenarySession:
     """The session a proposal written today belongs to: the one whose window holds today, else the
     latest session of the current term that has opened its submissions, else the next one."""
@@ -1148,13 +1154,11 @@ def record_supervision(
         raise ValidationError({"day": "日期不能晚于今天。"})
     if not summary.strip():
         raise ValidationError({"summary": "请填写督办情况。"})
+    fields = {"proposal": proposal, "kind": kind, "date": day, "summary": summary}
+    if earlier := _just_recorded(SupervisionEvent, fields):
+        return earlier
     event = SupervisionEvent.objects.create(
-        organization=proposal.organization,
-        proposal=proposal,
-        kind=kind,
-        date=day,
-        summary=summary,
-        recorded_by=actor.person,
+        organization=proposal.organization, recorded_by=actor.person, **fields
     )
     _step(
         actor,
@@ -1338,14 +1342,11 @@ def record_communication(
         raise ValidationError({"day": "沟通日期应在交办之后、今天或之前。"})
     if not summary.strip():
         raise ValidationError({"summary": "请填写沟通情况。"})
+    fields = {"assignment": assignment, "method": method, "date": day, "summary": summary}
+    if earlier := _just_recorded(Communication, fields):
+        return earlier
     communication = Communication.objects.create(
-        organization=proposal.organization,
-        proposal=proposal,
-        assignment=assignment,
-        method=method,
-        date=day,
-        summary=summary,
-        recorded_by=actor.person,
+        organization=proposal.organization, proposal=proposal, recorded_by=actor.person, **fields
     )
     _step(
         actor,
@@ -1750,6 +1751,36 @@ def update_policy(*, actor: Actor, values: dict[str, Any]) -> None:
         changes=audit.diff(before, org.settings["proposals"]),
     )
     actor.organization.settings = org.settings
+
+
+@scopes_disabled()
+def expire_cosign_invitations(now=None) -> int:
+    """Invitations not answered within the organisation's co-sign period lapse (as if declined); the
+    proposal then goes on with those who signed, or back to its lead as a draft. Returns lapsed invitations."""
+    now = now or timezone.now()
+    lapsed = 0
+    pending = Proposer.objects.filter(
+        role=Proposer.Role.COSIGNER, state=Proposer.State.INVITED, proposal__state=S.COSIGNING
+    ).select_related("proposal__organization")
+    by_proposal: dict[int, list[Proposer]] = {}
+    for row in pending:
+        limit = timedelta(days=policy_for(row.proposal.organization).cosign_days)
+        if row.invited_at + limit < now:
+            by_proposal.setdefault(row.proposal_id, []).append(row)
+    for proposal_id, rows in by_proposal.items():
+        with transaction.atomic():
+            proposal = Proposal.objects.select_for_update().select_related("session").get(pk=proposal_id)
+            if proposal.state != S.COSIGNING:
+                continue
+            Proposer.objects.filter(pk__in=[r.pk for r in rows], state=Proposer.State.INVITED).update(
+                state=Proposer.State.DECLINED, responded_at=now
+            )
+            before = proposal.state
+            _finish_cosigning(proposal)
+            names = "、".join(r.name for r in rows)
+            _step(None, proposal, "cosign_lapsed", before, note=f"{names}逾期未确认联名")
+            lapsed += len(rows)
+    return lapsed
 
 
 @scopes_disabled()

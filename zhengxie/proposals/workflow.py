@@ -151,7 +151,8 @@ STEPS: dict[str, Step] = {
 }
 
 
-EXTRA_ACTIONS = {"create": "创建草稿", "merge_in": "并入提案"}
+# Timeline entries that are not steps a person takes from the pages.
+EXTRA_ACTIONS = {"create": "创建草稿", "merge_in": "并入提案", "cosign_lapsed": "联名邀请逾期"}
 
 
 def action_label(action: str) -> str:

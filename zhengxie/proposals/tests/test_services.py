@@ -382,3 +382,39 @@ def test_foreign_proposal_is_missing(pw):
     with pytest.raises(Http404):
         services.file_proposal(actor=pw.actor(pw.other_staff, pw.world.other_org), proposal=proposal)
     assert Proposer.objects.filter(proposal=proposal).count() == 1
+
+
+def test_unanswered_cosign_invitations_lapse_after_the_cosign_period(pw):
+    proposal = draft(pw)
+    services.invite_cosigners(actor=pw.actor(pw.bob), proposal=proposal, people=[pw.dave, pw.erin])
+    services.submit_proposal(actor=pw.actor(pw.bob), proposal=proposal)
+    services.sign_proposal(actor=pw.actor(pw.dave), proposal=proposal)
+    assert services.expire_cosign_invitations() == 0
+    later = timezone.now() + timedelta(days=8)
+    assert services.expire_cosign_invitations(later) == 1
+    proposal.refresh_from_db()
+    assert proposal.state == S.SUBMITTED
+    assert set(services.proposer_ids(proposal)) == {pw.bob.pk, pw.dave.pk}
+    assert Transition.objects.filter(proposal=proposal, action="cosign_lapsed").count() == 1
+
+
+def test_a_joint_proposal_nobody_signed_returns_to_its_lead_as_a_draft(pw):
+    proposal = draft(pw)
+    services.invite_cosigners(actor=pw.actor(pw.bob), proposal=proposal, people=[pw.dave])
+    services.submit_proposal(actor=pw.actor(pw.bob), proposal=proposal)
+    services.expire_cosign_invitations(timezone.now() + timedelta(days=8))
+    proposal.refresh_from_db()
+    assert proposal.state == S.DRAFT
+    assert Notification.objects.filter(recipient=pw.bob, kind="cosign_failed").exists()
+
+
+def test_the_same_communication_sent_twice_is_recorded_once(pw):
+    proposal = handled(pw, co=False)
+    assignment = proposal.assignments.get()
+    actor = pw.actor(pw.handlers[0])
+    for _ in range(2):
+        services.record_communication(
+            actor=actor, assignment=assignment, method="phone", day=timezone.localdate(), summary="电话沟通"
+        )
+    assert assignment.communications.count() == 1
+    assert Transition.objects.filter(proposal=proposal, action="communicate").count() == 1

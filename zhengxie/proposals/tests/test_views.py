@@ -297,6 +297,7 @@ def test_policy_settings_page(client, pw):
         "rehandle_months": 1,
         "reroute_working_days": 5,
         "rating_working_days": 15,
+        "cosign_days": 5,
         "require_communication": "on",
         "attachment_max_mb": 5,
     }

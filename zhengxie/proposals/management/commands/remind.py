@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from zhengxie.proposals.services import send_deadline_reminders
+from zhengxie.proposals.services import expire_cosign_invitations, send_deadline_reminders
 from zhengxie.proposals.tasks import next_run, send_reminders
 
 
@@ -19,5 +19,8 @@ class Command(BaseCommand):
             send_reminders.using(run_after=next_run()).enqueue(reschedule=True)
             self.stdout.write(f"已安排每日提醒，下次运行：{next_run():%Y-%m-%d %H:%M}")
             return
+        lapsed = expire_cosign_invitations()
+        if lapsed:
+            self.stdout.write(f"{lapsed} 份联名邀请逾期未确认，已失效。")
         sent = send_deadline_reminders()
         self.stdout.write(f"已发送 {sent} 条期限提醒。")
