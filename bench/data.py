@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Q
 from django_scopes import scopes_disabled
 
 from zhengxie.core import demo_data as words
@@ -24,6 +24,8 @@ from zhengxie.core.models import (
 )
 from zhengxie.core.roles import Role
 from zhengxie.core.search_grams import index_members
+
+from .rows import wipe
 
 SEED = 20260501
 # Bump when the shape of the generated data changes, so that cached databases are rebuilt.
@@ -172,9 +174,17 @@ def ensure(log, *, rebuild: bool = False) -> str:
         _settle()
         return "reused"
     started = time.perf_counter()
-    if Organization.objects.exists() or Person.objects.exists():
-        log("  benchmark data incomplete or outdated: emptying the benchmark database")
-        call_command("flush", interactive=False, verbosity=0)
+    orgs = list(Organization.objects.filter(slug__in=[s.slug for s in ORGS]).values_list("pk", flat=True))
+    people = list(
+        Person.objects.filter(
+            Q(username__regex=r"^m1[0-9]{10}$") | Q(username__in=[s.admin_username for s in ORGS])
+        ).values_list("pk", flat=True)
+    )
+    if orgs or people:
+        # Only the roster's organisations and people: the proposal data (bench/proposal_data.py) stays.
+        log("  roster benchmark data incomplete or outdated: removing it")
+        with transaction.atomic():
+            wipe(orgs, people)
     slices = mobile_slices()
     with transaction.atomic():
         for spec in ORGS:

@@ -8,6 +8,8 @@ import sys
 import warnings
 from pathlib import Path
 
+PARTS = ("roster", "proposals", "burst", "wrk")
+
 
 def log(message: str) -> None:
     print(message, flush=True)
@@ -18,10 +20,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--only", choices=PARTS, action="append")
+    parser.add_argument("--wrk-seconds", type=int, default=20)
     args = parser.parse_args(argv)
+    parts = args.only or list(PARTS)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengxie.settings")
-    # WhiteNoise warns that STATIC_ROOT is not collected; the roster page serves no static files here.
+    # WhiteNoise warns that STATIC_ROOT is not collected; the measured pages serve no static files here.
     warnings.filterwarnings("ignore", message="No directory at")
     load_before = os.getloadavg()[0]
     import django
@@ -30,35 +35,41 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import data, roster, roster_import
+    from . import burst, data, proposal_data, proposals, roster, roster_import, throughput
+    from .servers import production_server
 
+    database_url = os.environ["DATABASE_URL"]
     call_command("migrate", interactive=False, verbosity=0)
-    data_note = data.ensure(log, rebuild=args.rebuild)
-    log(f"  data: {data_note}")
-    terms = data.search_terms()
-    rows = roster.measure(terms=terms, requests=args.requests, log=log)
-    imported = roster_import.measure(log=log)
+    out: dict = {"vendor": connection.vendor, "parts": parts}
+    if "roster" in parts:
+        out["data"] = data.ensure(log, rebuild=args.rebuild)
+        log(f"  roster data: {out['data']}")
+        out["terms"] = terms = data.search_terms()
+        out["roster"] = roster.measure(terms=terms, requests=args.requests, log=log)
+        out["import"] = roster_import.measure(log=log)
+    if "proposals" in parts or "wrk" in parts:
+        out["proposal_data"] = proposal_data.ensure(log, rebuild=args.rebuild)
+        log(f"  proposal data: {out['proposal_data']}")
+    if "proposals" in parts:
+        out["proposals"] = proposals.measure(requests=args.requests, log=log)
+    if "burst" in parts:
+        org = burst.ensure(log)
+        queries = burst.queries_in_process(org)
+        try:
+            with production_server(database_url, workers=2, name="burst", log=log) as base:
+                out["burst"] = burst.measure(base, org, log=log)
+        finally:
+            burst.reset(org)
+        out["burst"]["queries"] = queries
+    if "wrk" in parts:
+        out["throughput"] = throughput.measure(database_url, log=log, duration=args.wrk_seconds)
     if connection.vendor == "postgresql":
         major, rest = divmod(connection.pg_version, 10000)
-        version = f"PostgreSQL {major}.{rest}"
+        out["version"] = f"PostgreSQL {major}.{rest}"
     else:
-        version = f"SQLite {sqlite3.sqlite_version}"
-    args.out.write_text(
-        json.dumps(
-            {
-                "vendor": connection.vendor,
-                "version": version,
-                "data": data_note,
-                "terms": terms,
-                "roster": rows,
-                "import": imported,
-                "load": [load_before, os.getloadavg()[0]],
-            },
-            ensure_ascii=False,
-            indent=1,
-        ),
-        encoding="utf-8",
-    )
+        out["version"] = f"SQLite {sqlite3.sqlite_version}"
+    out["load"] = [load_before, os.getloadavg()[0]]
+    args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from zhengxie.core import demo, navigation, workflows
         from zhengxie.core.navigation import NavEntry
-        from zhengxie.core.roles import Role
 
         from . import demo_data, workflow
 
@@ -20,7 +19,7 @@ class ProposalsConfig(AppConfig):
             NavEntry("交办督办", "proposals:board", permission="proposals.manage", order=21),
             NavEntry("提案登记", "proposals:register", permission="proposals.view_all", order=22),
             NavEntry("承办提案", "proposals:inbox", permission="proposals.handle", order=25),
-            NavEntry("重点提案", "proposals:key", role=Role.LEADER, order=26),
+            NavEntry("重点提案", "proposals:key", permission="proposals.supervise", order=26),
             NavEntry("提案设置", "proposals:settings", permission="proposals.settings", order=86),
         ]:
             navigation.register(entry)

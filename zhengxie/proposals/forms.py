@@ -232,7 +232,11 @@ class ReplyReviewForm(forms.Form):
         choices=[("approve", "审核通过，发送提案人"), ("return", "退回承办单位修改")],
         widget=forms.RadioSelect,
     )
-    result_class = forms.ChoiceField(label="答复类别（可更正）", choices=Reply.ResultClass.choices)
+    result_class = forms.ChoiceField(
+        label="答复类别（可更正）",
+        choices=[("", "不更正（沿用承办单位所定类别）"), *Reply.ResultClass.choices],
+        required=False,
+    )
     note = forms.CharField(label="审核意见", max_length=300, required=False)
 
 

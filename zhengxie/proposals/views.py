@@ -233,7 +233,21 @@ def _simple(service, success: str, permission: str = "proposals.submit", anchor:
     return view
 
 
-submit = _simple(services.submit_proposal, "提案已提交。")
+@require_POST
+@requires("proposals.submit")
+def submit(request, pk):
+    actor = request.actor
+    proposal = selectors.get_proposal_for_actor(actor, pk)
+    try:
+        proposal = services.submit_proposal(actor=actor, proposal=proposal)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        cosigning = proposal.state == S.COSIGNING
+        messages.success(request, "提案已提交，待受邀委员确认联名后送审查。" if cosigning else "提案已提交。")
+    return _back(proposal)
+
+
 sign = _simple(services.sign_proposal, "您已确认联名。")
 decline = _simple(services.decline_proposal, "您已谢绝联名。")
 withdraw = _simple(services.withdraw_proposal, "提案已撤回。")
@@ -377,29 +391,37 @@ def detail(request, pk):
         "today": timezone.localdate(),
         "unit_id": selectors.handler_unit_id(actor),
     }
+    # Every form gets its own id prefix (one page holds many forms); forms that repeat per assignment,
+    # re-route request or reply hang on their record.
+    today = timezone.localdate()
     if actions["review"]:
-        context["file_form"] = forms.FileForm(organization=org, initial={"category": proposal.category_id})
-        context["not_file_form"] = forms.NotFileForm(organization=org)
-        context["merge_form"] = forms.MergeForm()
+        context["file_form"] = forms.FileForm(
+            organization=org, initial={"category": proposal.category_id}, auto_id="file_%s"
+        )
+        context["not_file_form"] = forms.NotFileForm(organization=org, auto_id="notfile_%s")
+        context["merge_form"] = forms.MergeForm(auto_id="merge_%s")
     if actions["follow"]:
-        context["extend_form"] = forms.ExtendForm()
-        context["reroute_form"] = forms.RerouteDecisionForm(organization=org)
-        context["review_form"] = forms.ReplyReviewForm()
+        for a in data.assignments:
+            a.extend_form = forms.ExtendForm(auto_id=f"extend{a.pk}_%s")
+        for r in data.reroutes:
+            r.decision_form = forms.RerouteDecisionForm(organization=org, auto_id=f"reroute{r.pk}_%s")
+        for r in data.replies:
+            r.review_form = forms.ReplyReviewForm(auto_id=f"review{r.pk}_%s")
     if actions["key"]:
-        context["key_form"] = forms.KeyDecisionForm(leaders=_leaders(org))
+        context["key_form"] = forms.KeyDecisionForm(leaders=_leaders(org), auto_id="key_%s")
     if actions["supervise"]:
-        context["supervision_form"] = forms.SupervisionForm(initial={"day": timezone.localdate()})
-    if actions["my_assignments"]:
-        context["communication_form"] = forms.CommunicationForm(initial={"day": timezone.localdate()})
-        context["countersign_form"] = forms.CountersignForm()
-        context["reroute_request_form"] = forms.RerouteRequestForm()
-        context["quality_form"] = forms.QualityForm()
-    if actions["rate"]:
-        context["rating_form"] = forms.RatingForm()
+        context["supervision_form"] = forms.SupervisionForm(initial={"day": today}, auto_id="supervise_%s")
+    for a in actions["my_assignments"]:
+        a.communication_form = forms.CommunicationForm(initial={"day": today}, auto_id=f"talk{a.pk}_%s")
+        a.countersign_form = forms.CountersignForm(auto_id=f"cosign{a.pk}_%s")
+        a.reroute_request_form = forms.RerouteRequestForm(auto_id=f"reroutereq{a.pk}_%s")
+        a.quality_form = forms.QualityForm(auto_id=f"quality{a.pk}_%s")
+    for r in actions["rate"]:
+        r.rating_form = forms.RatingForm(auto_id=f"rate{r.pk}_%s")
     if actions["edit"]:
-        context["attachment_form"] = forms.AttachmentForm(organization=org)
+        context["attachment_form"] = forms.AttachmentForm(organization=org, auto_id="attach_%s")
     if actions["invite"]:
-        context["names_form"] = forms.NamesForm()
+        context["names_form"] = forms.NamesForm(auto_id="invite_%s")
     return render(request, "proposals/detail.html", context)
 
 

@@ -18,8 +18,10 @@ pytestmark = pytest.mark.browser
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["姓名", "性别", "手机号", "界别", "专委会", "是否常委", "工作单位及职务"]
-ALL_NAV = ["首页", "委员名册", "组织设置", "角色授权", "审计日志"]
+ALL_NAV = ["首页", "提案登记", "委员名册", "组织设置", "提案设置", "角色授权", "审计日志"]
 STAFF_NAV = ["首页", "委员名册", "组织设置"]
+MEMBER_NAV = ["首页", "我的提案", "提案线索"]
+HANDLER_NAV = ["首页", "承办提案"]
 PHONE_WIDTH = 375
 
 
@@ -80,13 +82,16 @@ def _person_with_role(world, role: Role) -> Person:
 
 
 ROLE_NAVIGATION = [
-    (Role.MEMBER, ["首页"]),
-    (Role.PROPOSAL_STAFF, STAFF_NAV),
+    (Role.MEMBER, MEMBER_NAV),
+    (
+        Role.PROPOSAL_STAFF,
+        ["首页", "提案审查", "交办督办", "提案登记", "重点提案", "委员名册", "组织设置", "提案设置"],
+    ),
     (Role.OPINION_EDITOR, STAFF_NAV),
-    (Role.COMMITTEE_STAFF, STAFF_NAV),
+    (Role.COMMITTEE_STAFF, ["首页", "我的提案", "提案线索", "委员名册", "组织设置"]),
     (Role.STUDIO_KEEPER, STAFF_NAV),
-    (Role.HANDLER, ["首页"]),
-    (Role.LEADER, STAFF_NAV),
+    (Role.HANDLER, HANDLER_NAV),
+    (Role.LEADER, ["首页", "提案登记", "重点提案", "委员名册", "组织设置"]),
     (Role.ORG_ADMIN, ALL_NAV),
 ]
 
@@ -340,7 +345,7 @@ def test_admin_grants_the_handler_role_to_a_new_person_who_can_then_sign_in(
     submit(page, "退出")
     login(page, live_server, "13700001234", "Chengban-2026")
     expect(page.get_by_role("main").get_by_text("承办单位用户", exact=True)).to_be_visible()
-    expect(nav(page).get_by_role("link")).to_have_text(["首页"])
+    expect(nav(page).get_by_role("link")).to_have_text(HANDLER_NAV)
 
 
 def test_person_in_two_organisations_switches_between_them(page, live_server, world, screenshot):
@@ -358,7 +363,7 @@ def test_person_in_two_organisations_switches_between_them(page, live_server, wo
     expect(page.get_by_role("status")).to_have_text("已切换到“乙市政协”。")
     expect(page.get_by_role("main")).to_contain_text("当前组织：乙市政协")
     expect(switcher).to_have_value(str(world.other_org.pk))
-    expect(nav(page).get_by_role("link")).to_have_text(["首页"])
+    expect(nav(page).get_by_role("link")).to_have_text(MEMBER_NAV)
     screenshot(page)
 
     # The choice is remembered at the next sign-in.
