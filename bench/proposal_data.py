@@ -23,6 +23,7 @@ from random import Random
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -1433,16 +1434,30 @@ def _quiet(message: str) -> None:
 
 @scopes_disabled()
 def accounts(spec: OrgSpec) -> dict:
-    """The organisation, its proposal staff, the measured member and the busiest unit's handler."""
+    """The organisation, its proposal staff, the measured member, and the handler of the unit with the most
+    assignments among those with something still to do (so the inbox's first tab has rows at both sizes)."""
     org = Organization.objects.get(slug=spec.slug)
     people = {
         p.username: p
-        for p in Person.objects.filter(username__in=[spec.username(r) for r in ("staff", "m0000", "u00")])
+        for p in Person.objects.filter(username__in=[spec.username(r) for r in ("staff", "m0000")])
     }
+    open_states = [A.ASSIGNED, A.ACCEPTED, A.REROUTE]
+    busiest = (
+        Assignment.objects.filter(organization=org)
+        .values("unit")
+        .annotate(total=Count("id"), open=Count("id", filter=Q(state__in=open_states)))
+        .filter(open__gt=0)
+        .order_by("-total")
+        .first()
+    )
+    handler = RoleGrant.objects.select_related("person").get(
+        organization=org, role=Role.HANDLER, handling_unit_id=busiest["unit"]
+    )
     return {
         "organization": org,
         "staff": people[spec.username("staff")],
         "member": people[spec.username("m0000")],
-        "handler": people[spec.username("u00")],
+        "handler": handler.person,
+        "unit_assignments": busiest["total"],
         "detail": org.settings.get("bench_detail"),
     }

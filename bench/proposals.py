@@ -89,6 +89,7 @@ def measure(*, requests: int, log) -> list[dict]:
                 "label": label,
                 "path": url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""),
                 "proposals": size,
+                "unit_assignments": people["unit_assignments"],
                 "matches": _rows(key, people),
                 "requests": requests,
                 "p50_ms": statistics.median(timings[key]),

@@ -72,8 +72,11 @@ def _proposals(out: Rows, rows: list[dict]) -> None:
     by_key = {(r["scenario"], r["proposals"]): r for r in rows}
     for r in sorted(rows, key=lambda r: -r["proposals"]):
         same = r["queries"] == by_key[(r["scenario"], sizes[0])]["queries"]
+        label = r["label"]
+        if r["scenario"].startswith("inbox"):
+            label += f" (unit assigned {r['unit_assignments']:,} in all)"
         out.add(
-            f"proposals: {r['label']}",
+            f"proposals: {label}",
             f"{r['proposals']:,} proposals",
             f"{r['matches']:,}",
             str(r["requests"]),
@@ -84,15 +87,29 @@ def _proposals(out: Rows, rows: list[dict]) -> None:
 
 
 def _burst(out: Rows, burst: dict) -> None:
-    if "skipped" in burst:
-        out.add(f"burst: skipped ({burst['skipped']})")
-        return
+    title = "burst, signed in before" if burst.get("signed_in") else "burst"
     members = f"{burst['members']} members"
     queries = burst.get("queries", {})
     for step, label, stored in (
-        ("create", "burst: create, POST /proposals/new/", f"{burst['created']} stored"),
-        ("submit", "burst: submit, POST …/submit/", f"{burst['submitted']} submitted"),
+        (
+            "login",
+            f"{title}: sign in, POST /accounts/login/" + (" (before)" if burst.get("signed_in") else ""),
+            "-",
+        ),
+        ("create", f"{title}: create, POST /proposals/new/", f"{burst['created']} stored"),
+        ("submit", f"{title}: submit, POST …/submit/", f"{burst['submitted']} submitted"),
     ):
+        if step == "login":
+            figures = burst[step]
+            out.add(
+                label,
+                members,
+                "-",
+                str(figures["requests"]),
+                f"{figures['p50_ms']:.0f}",
+                f"{figures['p95_ms']:.0f}",
+            )
+            continue
         figures = burst[step]
         out.add(
             label,
@@ -103,8 +120,9 @@ def _burst(out: Rows, burst: dict) -> None:
             out.mark(f"{figures['p95_ms']:.0f}", figures["p95_ms"] > BURST_P95_TARGET_MS),
             str(queries.get(step, "-")),
         )
+    what = "wrote and submitted" if burst.get("signed_in") else "signed in, wrote, submitted"
     out.add(
-        f"burst: all {burst['members']} signed in, wrote, submitted",
+        f"{title}: all {burst['members']} {what}",
         members,
         out.mark(f"{burst['errors']} errors", burst["errors"] > 0),
         "-",
@@ -138,7 +156,7 @@ def _throughput(out: Rows, throughput: dict) -> None:
     for r in throughput["rows"]:
         if r["scenario"] != "ceiling":
             out.add(
-                f"in process: {r['label']}, cache empty",
+                f"wrk: {r['label']}, in process, cache empty",
                 size,
                 "-",
                 "100",
@@ -157,8 +175,9 @@ def table(results: dict[str, dict], notes: list[str]) -> str:
             _roster(out, result)
         if "proposals" in result:
             _proposals(out, result["proposals"])
-        if "burst" in result:
-            _burst(out, result["burst"])
+        for key in ("burst", "burst_signed_in"):
+            if key in result:
+                _burst(out, result[key])
         if "throughput" in result:
             _throughput(out, result["throughput"])
         rows.extend(out.rows)
@@ -198,7 +217,7 @@ def table(results: dict[str, dict], notes: list[str]) -> str:
             " rows: what the page counts (on a proposal's page, the steps of its timeline); queries: SQL per request.",
             "burst: times seen by the client (loopback, gunicorn backlog included); queries: the same request"
             " counted in process. wrk: p50/p95 are wrk's latencies under load; queries: with an empty cache"
-            " (and, in brackets, with the view's own page cache warm); req/s in brackets: share of the ceiling.",
+            " (and, in brackets, with the view's own page cache warm); req/s in brackets: share of the ceiling; kB: per response, headers included.",
         ]
     )
     out_lines.extend(notes)

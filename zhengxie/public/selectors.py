@@ -4,6 +4,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Page
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from zhengxie.core.selectors import paginate
@@ -12,8 +13,9 @@ from zhengxie.proposals.models import Proposal, Reply
 
 # The portal is read far more often than replies are published: a list's size (and, in the view, an
 # unfiltered page) may lag a publication or a reply made confidential by this long. The proposal page
-# itself is never cached.
+# page is kept per version of the proposal (see `published_version`).
 CACHE_SECONDS = 30
+PAGE_SECONDS = 300
 QUERY_MAX = 50
 # The list never shows the long texts; 20 rows stay a few kilobytes instead of a few hundred.
 LIST_FIELDS = (
@@ -53,6 +55,14 @@ def published_page(organization_id: int, *, q: str = "", number: int = 1) -> Pag
     if count is None:
         cache.set(count_key, page.paginator.count, CACHE_SECONDS)
     return page
+
+
+def published_version(organization_id: int, pk: int):
+    """When a published proposal last changed (every step updates it); 404 when it is not published."""
+    version = proposals.published(organization_id).filter(pk=pk).values_list("updated_at", flat=True).first()
+    if version is None:
+        raise Http404("提案不存在或未公开。")
+    return version
 
 
 def published_proposal(organization_id: int, pk: int) -> tuple[Proposal, list[Reply]]:

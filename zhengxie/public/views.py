@@ -56,8 +56,17 @@ def replies(request, slug):
 def proposal(request, slug, pk):
     org = _organization(slug)
     with scope(organization=org):
+        # One small query says whether the proposal is public now and when it last changed; the page
+        # is kept per version, so hiding it or a new reply shows at once.
+        version = selectors.published_version(org.pk, pk)
+        page_key = f"zhengxie:public:proposal:{org.pk}:{pk}:{version.timestamp()}"
+        html = cache.get(page_key)
+        if html is not None:
+            return HttpResponse(html)
         record, answers = selectors.published_proposal(org.pk, pk)
-    return render(request, "public/proposal.html", {"org": org, "proposal": record, "replies": answers})
+    response = render(request, "public/proposal.html", {"org": org, "proposal": record, "replies": answers})
+    cache.set(page_key, response.content, selectors.PAGE_SECONDS)
+    return response
 
 
 def _too_many(request, org: Organization):

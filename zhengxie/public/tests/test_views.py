@@ -229,6 +229,17 @@ def test_proposal_page_answers_404_unless_published_here(client, pw, case):
     assert client.get(url).status_code == 404
 
 
+def test_proposal_page_is_kept_per_version_so_hiding_it_takes_effect_at_once(client, pw):
+    proposal, _ = answered(pw)
+    url = proposal_url(proposal)
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    assert len(ctx.captured_queries) == 2  # the organisation and the proposal's version
+    services.set_confidential(actor=pw.actor(pw.staff), proposal=proposal, confidential=True)
+    assert client.get(url).status_code == 404
+
+
 def test_proposal_page_stays_within_a_few_queries(client, pw):
     proposal, _ = answered(pw)
     with CaptureQueriesContext(connection) as ctx:
