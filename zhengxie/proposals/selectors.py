@@ -167,7 +167,7 @@ def proposal_list(
     key: str = "",
     overdue: bool = False,
     q: str = "",
-    order: str = "-id",
+    order: str | tuple[str, ...] = "-id",
 ) -> QuerySet[Proposal]:
     """The staff lists (review queue, register): the organisation's proposals with the chosen filters."""
     rows = Proposal.objects.filter(organization=actor.organization).select_related(*LIST_RELATED)
@@ -191,7 +191,7 @@ def proposal_list(
         rows = rows.filter(state__in=[S.ASSIGNED, S.HANDLING], deadline__lt=timezone.localdate())
     if q:
         rows = rows.filter(title__contains=q.strip()[:50])
-    return rows.order_by(order)
+    return rows.order_by(*([order] if isinstance(order, str) else order))
 
 
 def inbox(actor: Actor, *, show: str = "todo") -> QuerySet[Assignment]:

@@ -5,6 +5,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from zhengxie.core.upkeep import refresh_statistics
+
 from .services import expire_cosign_invitations, send_deadline_reminders
 
 REMINDER_HOUR = 8
@@ -19,13 +21,15 @@ def next_run(now: datetime | None = None) -> datetime:
 
 @task()
 def send_reminders(reschedule: bool = True) -> int:
-    """Let lapsed co-sign invitations go, send today's deadline reminders, then queue itself for 08:00 tomorrow.
+    """Let lapsed co-sign invitations go, send today's deadline reminders, refresh SQLite's planner
+    statistics, then queue itself for 08:00 tomorrow.
 
     Reminders carry a per-day key, so a second run on the same day (a retry, a manual
     `zhengxie remind`) sends nothing twice.
     """
     expire_cosign_invitations()
     sent = send_deadline_reminders()
+    refresh_statistics()
     if reschedule:
         send_reminders.using(run_after=next_run()).enqueue(reschedule=True)
     return sent
