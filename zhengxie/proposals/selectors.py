@@ -87,25 +87,35 @@ class Detail:
 
 
 def detail(proposal: Proposal) -> Detail:
-    """Everything the detail page shows, one query per kind of record whatever their number."""
-    assignments = list(proposal.assignments.select_related("unit").prefetch_related("communications"))
-    replies = list(
-        proposal.replies.select_related("assignment__unit").prefetch_related(
-            Prefetch("ratings", queryset=Rating.objects.select_related("person").order_by("-is_lead", "id")),
-            Prefetch("files", queryset=Attachment.objects.order_by("id")),
+    """Everything the detail page shows, one query per kind of record whatever their number; records a
+    proposal cannot have yet (assignments before it was assigned, supervision unless key) are not asked for."""
+    files = list(proposal.attachments.all())
+    assignments: list[Assignment] = []
+    replies: list[Reply] = []
+    reroutes: list[RerouteRequest] = []
+    if proposal.assigned_at is not None:
+        assignments = list(proposal.assignments.select_related("unit").prefetch_related("communications"))
+        replies = list(
+            proposal.replies.select_related("assignment__unit").prefetch_related(
+                Prefetch(
+                    "ratings", queryset=Rating.objects.select_related("person").order_by("-is_lead", "id")
+                )
+            )
         )
-    )
-    return Detail(
-        proposers=list(proposal.proposers.all()),
-        attachments=[a for a in proposal.attachments.all() if a.reply_id is None],
-        assignments=assignments,
-        reroutes=list(
+        reroutes = list(
             RerouteRequest.objects.filter(assignment__proposal=proposal).select_related(
                 "assignment__unit", "new_unit"
             )
-        ),
+        )
+    for reply in replies:
+        reply.attachment_list = [f for f in files if f.reply_id == reply.pk]
+    return Detail(
+        proposers=list(proposal.proposers.all()),
+        attachments=[f for f in files if f.reply_id is None],
+        assignments=assignments,
+        reroutes=reroutes,
         replies=replies,
-        supervision=list(proposal.supervision.all()),
+        supervision=list(proposal.supervision.all()) if proposal.key_status == "key" else [],
         timeline=list(proposal.transitions.all()),
         merged=list(proposal.merged.all()),
     )

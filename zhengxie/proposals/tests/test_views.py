@@ -309,3 +309,16 @@ def test_policy_settings_page(client, pw):
     assert policy.require_communication and policy.deadline_months == 2
     client.force_login(pw.bob)
     assert client.get(url).status_code == 403
+
+
+def test_reply_attachment_is_listed_with_its_reply(client, pw, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = handled(pw, co=False)
+    assignment = proposal.assignments.get()
+    client.force_login(pw.handlers[0])
+    upload = SimpleUploadedFile("办理情况.pdf", b"%PDF-1.4 reply")
+    data = {"body": "答复正文", "result_class": "B", "signer": "王局长", "submit": "1", "attachment": upload}
+    assert client.post(reverse("proposals:reply", args=[assignment.pk]), data).status_code == 302
+    body = client.get(detail_url(proposal)).content.decode()
+    assert "附件：办理情况.pdf" in body
+    assert Attachment.objects.get().reply_id == Reply.objects.get().pk
