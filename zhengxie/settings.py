@@ -115,7 +115,7 @@ AUTHENTICATION_BACKENDS = [
     "zhengxie.core.auth_backends.UsernameOrMobileBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "zhengxie.core.passwords.Argon2Hasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
