@@ -198,7 +198,7 @@ def _settle() -> None:
     """On PostgreSQL, what autovacuum does after a bulk load: planner statistics, the visibility map.
 
     Also clears the rows an earlier run's rolled-back import left behind, so every run starts alike.
-    SQLite gets no ANALYZE: the application never runs one, so its planner works without statistics.
+    SQLite gets the platform's own sampled ANALYZE (core/upkeep.py), which the worker runs after the data.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from zhengxie.core.upkeep import refresh_statistics
+
     from . import burst, data, proposal_data, proposals, roster, roster_import, throughput
     from .servers import production_server
 
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> None:
     if "proposals" in parts or "wrk" in parts:
         out["proposal_data"] = proposal_data.ensure(log, rebuild=args.rebuild)
         log(f"  proposal data: {out['proposal_data']}")
+    # What the platform does after `migrate` and every day (core/upkeep.py): SQLite's planner statistics,
+    # here also over data built since this process migrated. PostgreSQL keeps its own (VACUUM ANALYZE).
+    refresh_statistics()
     if "proposals" in parts:
         out["proposals"] = proposals.measure(requests=args.requests, log=log)
     if "burst" in parts:
