@@ -440,9 +440,9 @@ def queue(request):
     )
     chosen = filters.filters() if request.GET else {}
     if not chosen.get("states"):
-        chosen["states"] = selectors.REVIEW_STATES
-    # 审查中 before 已提交, each oldest first: the order the index (organization, state, id) yields.
-    page = paginate(selectors.proposal_list(actor, order=("state", "id"), **chosen), request.GET.get("page"))
+        # 待审查 is exactly 已提交 and 审查中: one equality on (organization, waiting, id), oldest first.
+        chosen["waiting"] = Proposal.Waiting.REVIEW
+    page = paginate(selectors.proposal_list(actor, order="id", **chosen), request.GET.get("page"))
     return render(
         request, "proposals/queue.html", {"filters": filters, "page": page, "query": _query(request)}
     )
