@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_alter_rolegrant_role_notification'),
-        ('proposals', '0002_public_list_index'),
+        ("core", "0006_alter_rolegrant_role_notification"),
+        ("proposals", "0002_public_list_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['organization', 'unit', 'id'], name='assignment_unit_recent'),
+            model_name="assignment",
+            index=models.Index(fields=["organization", "unit", "id"], name="assignment_unit_recent"),
         ),
     ]
