@@ -800,67 +800,34 @@ def accept(request, pk):
     )
 
 
-@require_POST
-@requires("proposals.handle")
-def request_reroute(request, pk):
-    assignment = _my_assignment(request, pk)
-    form = forms.RerouteRequestForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, assignment.proposal, form)
-    data = form.cleaned_data
-    return _act(
-        request,
-        assignment.proposal,
-        lambda: services.request_reroute(
-            actor=request.actor,
-            assignment=assignment,
-            reason=data["reason"],
-            suggested_unit=data["suggested_unit"],
-        ),
-        "退办申请已提交，请等待提案委员会审批。",
-        "my-part",
-    )
+def _unit_step(form_class, service, success: str):
+    """A POST on the unit's own assignment whose form fields are the service's arguments
+    (申请退办, 记录沟通, 会签, 评价提案质量)."""
+
+    @require_POST
+    @requires("proposals.handle")
+    def view(request, pk):
+        assignment = _my_assignment(request, pk)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return _form_error(request, assignment.proposal, form)
+        return _act(
+            request,
+            assignment.proposal,
+            lambda: service(actor=request.actor, assignment=assignment, **form.cleaned_data),
+            success,
+            "my-part",
+        )
+
+    return view
 
 
-@require_POST
-@requires("proposals.handle")
-def communicate(request, pk):
-    assignment = _my_assignment(request, pk)
-    form = forms.CommunicationForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, assignment.proposal, form)
-    data = form.cleaned_data
-    return _act(
-        request,
-        assignment.proposal,
-        lambda: services.record_communication(
-            actor=request.actor,
-            assignment=assignment,
-            method=data["method"],
-            day=data["day"],
-            summary=data["summary"],
-        ),
-        "沟通情况已记录。",
-        "my-part",
-    )
-
-
-@require_POST
-@requires("proposals.handle")
-def countersign(request, pk):
-    assignment = _my_assignment(request, pk)
-    form = forms.CountersignForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, assignment.proposal, form)
-    return _act(
-        request,
-        assignment.proposal,
-        lambda: services.countersign(
-            actor=request.actor, assignment=assignment, opinion=form.cleaned_data["opinion"]
-        ),
-        "会签意见已送主办单位。",
-        "my-part",
-    )
+request_reroute = _unit_step(
+    forms.RerouteRequestForm, services.request_reroute, "退办申请已提交，请等待提案委员会审批。"
+)
+communicate = _unit_step(forms.CommunicationForm, services.record_communication, "沟通情况已记录。")
+countersign = _unit_step(forms.CountersignForm, services.countersign, "会签意见已送主办单位。")
+quality = _unit_step(forms.QualityForm, services.rate_quality, "提案质量评价已提交。")
 
 
 @requires("proposals.handle")
@@ -937,25 +904,6 @@ def submit_reply(request, pk):
         current.proposal,
         lambda: services.submit_reply(actor=actor, reply=current),
         "答复已提交督办审核。",
-        "my-part",
-    )
-
-
-@require_POST
-@requires("proposals.handle")
-def quality(request, pk):
-    assignment = _my_assignment(request, pk)
-    form = forms.QualityForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, assignment.proposal, form)
-    data = form.cleaned_data
-    return _act(
-        request,
-        assignment.proposal,
-        lambda: services.rate_quality(
-            actor=request.actor, assignment=assignment, score=data["score"], comment=data["comment"]
-        ),
-        "提案质量评价已提交。",
         "my-part",
     )
 

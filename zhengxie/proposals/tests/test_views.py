@@ -322,3 +322,22 @@ def test_reply_attachment_is_listed_with_its_reply(client, pw, settings, tmp_pat
     body = client.get(detail_url(proposal)).content.decode()
     assert "附件：办理情况.pdf" in body
     assert Attachment.objects.get().reply_id == Reply.objects.get().pk
+
+
+def test_unit_asks_to_reroute_and_scores_quality_through_its_forms(client, pw):
+    proposal = filed(pw)
+    services.assign_units(actor=pw.actor(pw.staff), proposal=proposal, lead=pw.units[0])
+    assignment = proposal.assignments.get()
+    client.force_login(pw.handlers[0])
+    url = reverse("proposals:request_reroute", args=[assignment.pk])
+    response = client.post(url, {"reason": "不属本单位职责", "suggested_unit": "交通运输局"}, follow=True)
+    assert "退办申请已提交" in response.content.decode()
+    assert assignment.reroutes.get().suggested_unit == "交通运输局"
+    response = client.post(
+        reverse("proposals:quality", args=[assignment.pk]), {"score": 88, "comment": "质量较好"}
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.quality_score, assignment.quality_comment) == (88, "质量较好")
+    client.force_login(pw.handlers[1])
+    assert client.post(url, {"reason": "x"}).status_code == 404
