@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "zhengxie.core",
+    "zhengxie.search",
     "zhengxie.proposals",
     "zhengxie.public",
 ]
@@ -130,6 +131,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 # Idle sessions expire after 30 minutes; IdleSessionMiddleware refreshes the expiry on activity.
+# Sessions are read from the cache (Redis in production) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = int(os.environ.get("ZHENGXIE_SESSION_IDLE_SECONDS", "1800"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django_scopes import scope, scopes_disabled
 
-from .permissions import actor_for, organizations_of
+from .permissions import access_of
 
 SESSION_ORG_KEY = "zhengxie_org_id"
 SESSION_TOUCH_KEY = "zhengxie_touched"
@@ -47,13 +47,13 @@ class OrganizationMiddleware:
             with scopes_disabled():
                 return self.get_response(request)
         if user.is_authenticated:
-            orgs = organizations_of(user)
-            request.organizations = orgs
+            access = access_of(user)
+            orgs = request.organizations = access.organizations
             wanted = request.session.get(SESSION_ORG_KEY) or user.last_organization_id
             current = next((o for o in orgs if o.pk == wanted), orgs[0] if orgs else None)
             if current is not None:
                 request.organization = current
-                request.actor = actor_for(user, current)
+                request.actor = access.actor(current)
         if request.organization is not None:
             with scope(organization=request.organization):
                 return self.get_response(request)

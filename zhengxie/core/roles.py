@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "proposals.handle": frozenset({Role.HANDLER}),
     "proposals.supervise": frozenset({Role.LEADER, Role.PROPOSAL_STAFF}),
     "proposals.settings": frozenset({Role.PROPOSAL_STAFF, Role.ORG_ADMIN}),
+    # Full-text search: everyone in an organisation; each source limits the hits to what the person may open.
+    "search.use": frozenset(Role),
 }
 
 

@@ -10,7 +10,7 @@ class ProposalsConfig(AppConfig):
         from zhengxie.core import demo, navigation, workflows
         from zhengxie.core.navigation import NavEntry
 
-        from . import demo_data, workflow
+        from . import demo_data, search, workflow
 
         for entry in [
             NavEntry("我的提案", "proposals:mine", permission="proposals.submit", order=10),
@@ -24,4 +24,5 @@ class ProposalsConfig(AppConfig):
         ]:
             navigation.register(entry)
         workflows.register("proposals", workflow.describe)
+        search.register_sources()
         demo.register_step("提案", demo_data.build)

@@ -1,0 +1,210 @@
+"""Proposals in the full-text search: the index follows every write, hits are ranked, highlighted,
+filtered and limited to what the person may open; bad queries answer a message, never a 500."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from zhengxie.core.tests.helpers import count_queries
+from zhengxie.proposals import services
+from zhengxie.proposals.models import Lead, Proposal
+from zhengxie.search.models import Entry
+from zhengxie.search.query import PER_PAGE, search
+
+from .builders import draft, filed, handled, submitted
+
+pytestmark = pytest.mark.django_db
+
+RURAL = {
+    "title": "关于推进乡村振兴人才队伍建设的建议",
+    "reason": "农村青年外流严重，乡村振兴缺少懂技术、会经营的人才。",
+    "suggestions": "一是设立返乡创业扶持资金；二是建立农技人员下乡服务制度。",
+}
+PARKING = {
+    "title": "关于缓解老旧小区停车难的建议",
+    "reason": "老旧小区车位紧张，夜间乱停乱放影响消防通道。",
+    "suggestions": "一是挖潜建设立体停车库；二是推动机关单位停车场错时共享。",
+}
+
+
+def titles(results):
+    return [hit.record.title for hit in results.hits]
+
+
+def test_a_submitted_proposal_is_found_by_its_words_and_a_draft_is_not(pw):
+    staff = pw.actor(pw.staff)
+    proposal = draft(pw, **RURAL)
+    assert search(staff, "乡村振兴").total == 0  # a draft is its writer's alone
+    services.submit_proposal(actor=pw.actor(pw.bob), proposal=proposal)
+    results = search(staff, "乡村振兴")
+    assert titles(results) == [RURAL["title"]]
+    # Search mode indexes the words inside a long word: 振兴 finds 乡村振兴.
+    assert search(staff, "振兴").total == 1
+    assert search(staff, "返乡创业").total == 1
+    assert search(staff, "停车").total == 0
+
+
+def test_the_index_follows_edits_and_state_changes(pw):
+    staff = pw.actor(pw.staff)
+    proposal = submitted(pw, **RURAL)
+    services.not_file_proposal(
+        actor=staff, proposal=proposal, ground=pw.ground, reason="请补充具体建议。", disposition="return"
+    )
+    proposal.refresh_from_db()
+    assert search(staff, "人才", state=Proposal.State.RETURNED).total == 1
+    services.update_proposal(
+        actor=pw.actor(pw.bob),
+        proposal=proposal,
+        version=proposal.version,
+        title=PARKING["title"],
+        reason=PARKING["reason"],
+        suggestions=PARKING["suggestions"],
+        category=pw.category,
+    )
+    assert search(staff, "人才").total == 0
+    assert search(staff, "停车").total == 1
+    assert search(staff, "停车", state=Proposal.State.SUBMITTED).total == 0
+
+
+def test_title_words_rank_above_body_words(pw):
+    staff = pw.actor(pw.staff)
+    submitted(
+        pw, title="关于优化营商环境的建议", reason="停车收费不透明也影响营商环境。", suggestions="规范收费。"
+    )
+    submitted(pw, **PARKING)
+    assert titles(search(staff, "停车"))[0] == PARKING["title"]
+
+
+def test_hits_are_highlighted_and_escaped(pw):
+    staff = pw.actor(pw.staff)
+    submitted(
+        pw, title="关于<b>停车</b>收费的建议", reason="小区停车收费<script>x</script>。", suggestions="公开"
+    )
+    hit = search(staff, "停车").hits[0]
+    assert "<mark>停车</mark>" in hit.title
+    assert "&lt;b&gt;" in hit.title and "<b>" not in hit.title
+    assert "<script>" not in hit.snippet and "<mark>停车</mark>" in hit.snippet
+
+
+def test_a_person_finds_only_what_they_may_open(pw):
+    mine = submitted(pw, **RURAL)
+    other = draft(pw, person=pw.dave, **PARKING)
+    services.submit_proposal(actor=pw.actor(pw.dave), proposal=other)
+    assert titles(search(pw.actor(pw.bob), "建议")) == [RURAL["title"]]
+    assert titles(search(pw.actor(pw.dave), "建议")) == [PARKING["title"]]
+    assert search(pw.actor(pw.staff), "建议").total == 2
+    assert search(pw.actor(pw.leader), "建议").total == 2
+    # Another organisation's staff find nothing here, whatever they type.
+    assert search(pw.actor(pw.other_staff, pw.world.other_org), "建议").total == 0
+    # A handler finds the proposals assigned to their unit.
+    handler = pw.actor(pw.handlers[0])
+    assert search(handler, "建议").total == 0
+    services.file_proposal(actor=pw.actor(pw.staff), proposal=mine)
+    services.assign_units(actor=pw.actor(pw.staff), proposal=mine, lead=pw.units[0], co=[])
+    assert titles(search(handler, "建议")) == [RURAL["title"]]
+
+
+def test_filters_year_kind_state_and_source(pw):
+    staff = pw.actor(pw.staff)
+    filed_one = filed(pw)
+    submitted(pw, **PARKING)
+    year = pw.session.year
+    assert search(staff, "建议", year=year).total == 2
+    assert search(staff, "建议", year=year - 1).total == 0
+    assert search(staff, "建议", state=Proposal.State.FILED).hits[0].record.pk == filed_one.pk
+    assert search(staff, "建议", kind=Proposal.Kind.INDIVIDUAL).total == 2
+    assert search(staff, "建议", kind=Proposal.Kind.COLLECTIVE).total == 0
+    assert search(staff, "建议", source="proposal").total == 2
+    assert search(staff, "建议", source="lead").total == 0
+
+
+def test_leads_are_searchable_once_published_for_members_and_always_for_staff(pw):
+    lead = services.submit_lead(
+        organization=pw.org,
+        title="河道垃圾清理",
+        body="建议增加河道保洁频次。",
+        contact="",
+        address="1.2.3.4",
+    )
+    assert search(pw.actor(pw.staff), "河道").total == 1
+    assert search(pw.actor(pw.bob), "河道").total == 0
+    services.moderate_lead(actor=pw.actor(pw.staff), lead=lead, publish=True)
+    hit = search(pw.actor(pw.bob), "河道").hits[0]
+    assert hit.source.name == "lead" and hit.state == Lead.State.PUBLISHED.label
+
+
+def test_results_are_paginated(pw):
+    staff = pw.actor(pw.staff)
+    for i in range(PER_PAGE + 3):
+        submitted(pw, title=f"关于公交线路优化的第{i}号建议", reason="公交", suggestions="优化")
+    first, second = search(staff, "公交"), search(staff, "公交", page=2)
+    assert (first.total, first.pages, len(first.hits), len(second.hits)) == (PER_PAGE + 3, 2, PER_PAGE, 3)
+    assert not {h.record.pk for h in first.hits} & {h.record.pk for h in second.hits}
+    assert search(staff, "公交", page=99).page == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "请输入检索词"),
+        ("   ", "请输入检索词"),
+        ("，。！？……", "只含标点"),
+        ('"*:&|!()^-+', "只含标点"),
+        ("车", "单字"),
+        ("停车" * 5000, "只按前200个字"),
+        ("NEAR", "没有找到"),
+        ('NEAR("停车" "小区")', ""),
+        ("停车 OR 人才 AND NOT 乡村", ""),
+        ("title_words:停车 facets:o1", ""),
+        ("停车*", ""),
+        ("停车'; DROP TABLE search_entry; --", ""),
+    ],
+)
+def test_bad_queries_answer_a_message_not_an_error(pw, query, message):
+    submitted(pw, **PARKING)
+    results = search(pw.actor(pw.staff), query)
+    assert message in results.message
+    assert Entry.objects.count() == 1
+
+
+def test_syntax_characters_do_not_widen_or_break_the_search(pw):
+    submitted(pw, **PARKING)
+    staff = pw.actor(pw.staff)
+    assert search(staff, '"停车"').total == 1
+    assert search(staff, "停车*").total == 1
+    assert search(staff, "facets:o1 停车").total == 0  # facets is a word here, not a column filter
+
+
+def test_reindex_rebuilds_every_entry(pw):
+    submitted(pw, **RURAL)
+    submitted(pw, **PARKING)
+    draft(pw, title="关于草稿的建议")
+    Entry.objects.all().delete()
+    assert search(pw.actor(pw.staff), "停车").total == 0
+    call_command("reindex", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Entry.objects.filter(source="proposal").count() == 2
+    assert search(pw.actor(pw.staff), "停车").total == 1
+
+
+def test_search_page_shows_highlighted_hits_with_constant_queries(client, pw):
+    submitted(pw, **PARKING)
+    client.force_login(pw.staff)
+    url = reverse("search:search") + "?q=停车"
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "共找到 1 条" in html and "<mark>停车</mark>" in html
+    small = count_queries(client, url)
+    for i in range(8):
+        submitted(pw, title=f"关于停车场建设的第{i}号建议", reason="停车", suggestions="建设")
+    assert count_queries(client, url) == small
+    assert client.get(reverse("search:search") + "?q=" + "停" * 10000).status_code == 200
+    assert client.get(reverse("search:search") + "?q=x&page=abc&year=zz").status_code == 200
+
+
+def test_search_needs_sign_in(client, pw):
+    response = client.get(reverse("search:search") + "?q=停车")
+    assert response.status_code == 302
+    handled(pw)  # noqa - a handler's search page opens too
+    client.force_login(pw.handlers[0])
+    assert client.get(reverse("search:search") + "?q=建议").status_code == 200

@@ -1,0 +1,225 @@
+"""Searching: the person's words against the index of their organisation, ranked, filtered, highlighted,
+paginated, and limited to what the person may open. Bad input never reaches the index as syntax: every
+word is quoted (FTS5) or parsed as plain text (PostgreSQL)."""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django_scopes import scopes_disabled
+
+from zhengxie.core.permissions import Actor
+
+from . import registry
+from .index import facet_tokens
+from .models import Entry
+from .text import MAX_QUERY_CHARS, normalize, query_words
+
+PER_PAGE = 20
+MAX_PAGES = 50  # deeper than the 1,000th hit a person narrows the search instead
+MAX_WORDS = 8
+SNIPPET_CHARS = 120
+
+
+@dataclass
+class Hit:
+    source: registry.Source
+    record: object
+    title: SafeString
+    snippet: SafeString
+    url: str
+    year: int | None
+    kind: str
+    state: str
+
+
+@dataclass
+class Results:
+    query: str
+    words: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    message: str = ""
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _visibility(actor: Actor, sources: list[registry.Source]) -> tuple[str, list]:
+    """SQL limiting entries to the sources' records this actor may open."""
+    parts, params = [], []
+    for source in sources:
+        visible = source.visible(actor)
+        if visible is None:
+            continue
+        if visible is registry.ALL:
+            parts.append("e.source = %s")
+            params.append(source.name)
+            continue
+        sql, sub = visible.values("pk").query.sql_with_params()
+        parts.append(f"(e.source = %s AND e.object_id IN ({sql}))")
+        params += [source.name, *sub]
+    if not parts:
+        return "1 = 0", []
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _fts5_match(facets: list[str], words: list[str]) -> str:
+    quoted = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return f"facets : ({' '.join(facets)}) AND {{title_words words}} : ({quoted})"
+
+
+def _sql(actor, sources, words, facets) -> tuple[str, str, list, list]:
+    """(FROM/WHERE part, ORDER BY part, its parameters, the ORDER BY's parameters) for this database."""
+    where, params = _visibility(actor, sources)
+    org = actor.organization.pk
+    if connection.vendor == "sqlite":
+        base = (
+            "FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid"
+            f" WHERE search_fts MATCH %s AND e.organization_id = %s AND {where}"
+        )
+        return (
+            base,
+            "bm25(search_fts, 10.0, 1.0, 0.0), e.id DESC",
+            [_fts5_match(facets, words), org, *params],
+            [],
+        )
+    base = (
+        "FROM search_entry e"
+        " WHERE e.vector @@ (plainto_tsquery('simple', %s) && plainto_tsquery('simple', %s))"
+        f" AND e.organization_id = %s AND {where}"
+    )
+    order = "ts_rank(e.vector, plainto_tsquery('simple', %s)) DESC, e.id DESC"
+    text = " ".join(words)
+    return base, order, [text, " ".join(facets), org, *params], [text]
+
+
+def _count(base: str, args: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) {base}", args)
+        return cursor.fetchone()[0]
+
+
+def _ranked(base: str, order: str, args: list, order_args: list, offset: int) -> list[tuple[str, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.source, e.object_id {base} ORDER BY {order} LIMIT %s OFFSET %s",
+            [*args, *order_args, PER_PAGE, offset],
+        )
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def highlight(text: str, words: list[str], limit: int | None = None) -> SafeString:
+    """The text (or its passage around the first word found, about `limit` characters), escaped, with
+    every query word marked."""
+    text = text or ""
+    if limit is not None and len(text) > limit:
+        lowered = normalize(text)
+        found = [i for i in (lowered.find(w) for w in words) if i >= 0]
+        start = max(0, min(found) - limit // 3) if found else 0
+        text = (
+            ("…" if start else "") + text[start : start + limit] + ("…" if start + limit < len(text) else "")
+        )
+    if not words:
+        return mark_safe(escape(text))  # noqa: S308 - escaped just now
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out += [escape(text[last : m.start()]), "<mark>", escape(m.group(0)), "</mark>"]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+
+
+def search(
+    actor: Actor,
+    q: str,
+    *,
+    source: str = "",
+    year: int | None = None,
+    kind: str = "",
+    state: str = "",
+    page: int = 1,
+) -> Results:
+    """One page of hits; a query with nothing to look for answers a message instead of an error."""
+    q = (q or "").strip()
+    results = Results(query=q[:MAX_QUERY_CHARS])
+    if not q:
+        results.message = "请输入检索词。"
+        return results
+    words = query_words(q)
+    if not words:
+        results.message = "检索词只含标点或符号，请输入文字。"
+        return results
+    notes = []
+    if len(q) > MAX_QUERY_CHARS:
+        notes.append(f"检索词过长，只按前{MAX_QUERY_CHARS}个字检索。")
+    if len(words) > MAX_WORDS:
+        words = words[:MAX_WORDS]
+        notes.append(f"只按前{MAX_WORDS}个词检索。")
+    if len(q) == 1:
+        notes.append("单字只能找到单独成词的字，输入词语可以找到更多。")
+    results.words = words
+    chosen = [registry.get(source)] if source in {s.name for s in registry.sources()} else registry.sources()
+    facets = facet_tokens(
+        actor.organization.pk, chosen[0].name if len(chosen) == 1 else "", year, kind, state
+    )
+    if len(chosen) != 1:
+        facets = [t for t in facets if not t.startswith("t")]
+    base, order, args, order_args = _sql(actor, chosen, words, facets)
+    total = _count(base, args)
+    results.total = total
+    results.pages = min(MAX_PAGES, math.ceil(total / PER_PAGE))
+    results.page = page = max(1, min(page, results.pages))
+    if total:
+        results.hits = _hits(_ranked(base, order, args, order_args, (page - 1) * PER_PAGE), words)
+    else:
+        notes.append("没有找到相关记录，可以减少检索词或换个说法。")
+    results.message = "".join(notes)
+    return results
+
+
+def _hits(ranked: list[tuple[str, int]], words: list[str]) -> list[Hit]:
+    by_source: dict[str, list[int]] = {}
+    for name, pk in ranked:
+        by_source.setdefault(name, []).append(pk)
+    records = {}
+    with scopes_disabled():
+        for name, pks in by_source.items():
+            source = registry.get(name)
+            for record in source.all_rows().filter(pk__in=pks):
+                records[(name, record.pk)] = record
+    hits = []
+    for name, pk in ranked:
+        record = records.get((name, pk))
+        if record is None:
+            continue
+        source = registry.get(name)
+        doc = source.document(record)
+        hits.append(
+            Hit(
+                source=source,
+                record=record,
+                title=highlight(doc.title, words),
+                snippet=highlight(" ".join(doc.body.split()), words, SNIPPET_CHARS),
+                url=source.url(record),
+                year=doc.year,
+                kind=source.kinds.get(doc.kind, ""),
+                state=source.states.get(doc.state, ""),
+            )
+        )
+    return hits
+
+
+def entries_count(actor: Actor) -> int:
+    return Entry.objects.filter(organization=actor.organization).count()
