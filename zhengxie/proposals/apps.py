@@ -9,8 +9,9 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from zhengxie.core import demo, navigation, workflows
         from zhengxie.core.navigation import NavEntry
+        from zhengxie.search import index as search_index
 
-        from . import demo_data, search, workflow
+        from . import demo_data, demo_history, search, suggest, workflow
 
         for entry in [
             NavEntry("我的提案", "proposals:mine", permission="proposals.submit", order=10),
@@ -26,3 +27,6 @@ class ProposalsConfig(AppConfig):
         workflows.register("proposals", workflow.describe)
         search.register_sources()
         demo.register_step("提案", demo_data.build)
+        demo.register_step("往年提案", demo_history.build)
+        demo.register_step("检索词频", search_index.demo_step)
+        demo.register_step("承办单位推荐", suggest.demo_step)

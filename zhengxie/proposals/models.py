@@ -568,3 +568,20 @@ class Lead(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class UnitProfile(TenantModel):
+    """What the organisation's past assignments say about one handling unit: the TF-IDF centroid of the
+    proposals it led, and how often it led each category. Learned by `zhengxie learn-units`."""
+
+    unit = models.ForeignKey(HandlingUnit, on_delete=models.CASCADE, related_name="+")
+    proposals = models.PositiveIntegerField(default=0)
+    vector = models.TextField(blank=True)  # "word:weight …", zhengxie.search.vectors
+    categories = models.JSONField(default=dict)  # {category id: proposals led}
+    learned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "unit"], name="unit_profile_unique")]
+
+    def __str__(self) -> str:
+        return str(self.unit)

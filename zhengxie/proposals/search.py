@@ -71,6 +71,7 @@ def register_sources() -> None:
             url=lambda p: reverse("proposals:detail", args=[p.pk]),
             text_fields=frozenset({"title", "reason", "suggestions", "session"}),
             kinds=dict(Proposal.Kind.choices),
+            similar=True,
             states=dict(S.choices),
             rows=lambda: Proposal.objects.select_related("session"),
         )

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from zhengxie.core.roles import Role
 from .models import (
     Assignment,
     Attachment,
+    Communication,
     Lead,
     Proposal,
     Proposer,
@@ -54,9 +56,14 @@ def get_proposal_for_actor(actor: Actor, pk: int) -> Proposal:
     """Another organisation's proposal, or one the person may not open, answers 404 like a missing one."""
     if actor is None:
         raise Http404("提案不存在。")
-    # Only what every proposal has is joined; its collective unit, merge target, leader and not-filing
+    # Only what the page always shows is joined; its collective unit, merge target and not-filing
     # ground are read when the proposal has one (a nine-table join cost PostgreSQL 2.7 ms to plan).
-    proposal = visible_proposals(actor).select_related("session", "term", "category").filter(pk=pk).first()
+    proposal = (
+        visible_proposals(actor)
+        .select_related("session", "term", "category", "key_leader")
+        .filter(pk=pk)
+        .first()
+    )
     if proposal is None:
         raise Http404("提案不存在。")
     return proposal
@@ -75,26 +82,38 @@ class Detail:
 
 
 def detail(proposal: Proposal) -> Detail:
-    """Everything the detail page shows, one query per kind of record whatever their number; records a
-    proposal cannot have yet (assignments before it was assigned, supervision unless key) are not asked for."""
+    """Everything the detail page shows, one query per kind of record whatever their number. Records a
+    proposal cannot have yet are not asked for: assignments before it was assigned, ratings before a reply
+    was approved, supervision unless key. Every record of a step is written with the step's Transition, so
+    the timeline says whether there are communications, re-route requests or merged proposals to read."""
     files = list(proposal.attachments.all())
+    timeline = list(proposal.transitions.all())
+    steps = {t.action for t in timeline}
     assignments: list[Assignment] = []
     replies: list[Reply] = []
     reroutes: list[RerouteRequest] = []
     if proposal.assigned_at is not None:
-        assignments = list(proposal.assignments.select_related("unit").prefetch_related("communications"))
-        replies = list(
-            proposal.replies.select_related("assignment__unit").prefetch_related(
-                Prefetch(
-                    "ratings", queryset=Rating.objects.select_related("person").order_by("-is_lead", "id")
+        assignments = list(proposal.assignments.select_related("unit"))
+        if "communicate" in steps:
+            prefetch_related_objects(assignments, "communications")
+        else:
+            for assignment in assignments:
+                assignment._prefetched_objects_cache = {"communications": Communication.objects.none()}
+        replies = list(proposal.replies.select_related("assignment__unit"))
+        approved = [r for r in replies if r.state == Reply.State.APPROVED]
+        prefetch_related_objects(
+            approved,
+            Prefetch("ratings", queryset=Rating.objects.select_related("person").order_by("-is_lead", "id")),
+        )
+        for reply in replies:
+            if reply.state != Reply.State.APPROVED:
+                reply._prefetched_objects_cache = {"ratings": Rating.objects.none()}
+        if "request_reroute" in steps:
+            reroutes = list(
+                RerouteRequest.objects.filter(assignment__in=[a.pk for a in assignments]).select_related(
+                    "assignment__unit", "new_unit"
                 )
             )
-        )
-        reroutes = list(
-            RerouteRequest.objects.filter(assignment__proposal=proposal).select_related(
-                "assignment__unit", "new_unit"
-            )
-        )
     for reply in replies:
         reply.attachment_list = [f for f in files if f.reply_id == reply.pk]
     return Detail(
@@ -104,9 +123,25 @@ def detail(proposal: Proposal) -> Detail:
         reroutes=reroutes,
         replies=replies,
         supervision=list(proposal.supervision.all()) if proposal.key_status == "key" else [],
-        timeline=list(proposal.transitions.all()),
-        merged=list(proposal.merged.all()),
+        timeline=timeline,
+        merged=list(proposal.merged.all()) if "merge_in" in steps else [],
     )
+
+
+# The page's records change only through the services, and every service that changes them moves the
+# proposal's updated_at; a renamed unit or person shows within DETAIL_SECONDS.
+DETAIL_SECONDS = 600
+
+
+def cached_detail(proposal: Proposal) -> Detail:
+    """`detail`, kept in the cache for this version of the proposal (the same for every viewer: the page
+    decides per role what to show of it)."""
+    key = f"proposals:detail:{proposal.pk}:{proposal.updated_at.isoformat()}"
+    data = cache.get(key)
+    if data is None:
+        data = detail(proposal)
+        cache.set(key, data, DETAIL_SECONDS)
+    return data
 
 
 def my_proposals(actor: Actor, *, state: str = "") -> QuerySet[Proposal]:

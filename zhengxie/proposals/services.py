@@ -158,6 +158,12 @@ def _settle(proposal: Proposal) -> None:
     proposal.waiting = _waiting(proposal, active)
 
 
+def _touch(proposal: Proposal) -> None:
+    """A change of the proposal's records outside a step (attachments) still makes a new version of its page."""
+    proposal.updated_at = timezone.now()
+    Proposal.objects.filter(pk=proposal.pk).update(updated_at=proposal.updated_at)
+
+
 def _step(
     actor: Actor | None,
     proposal: Proposal,
@@ -613,6 +619,7 @@ def add_attachment(*, actor: Actor, proposal: Proposal, upload, reply: Reply | N
         size=upload.size,
         uploaded_by=actor.person,
     )
+    _touch(proposal)
     audit.record(
         action="proposals.attachment.create",
         organization=proposal.organization,
@@ -643,6 +650,7 @@ def remove_attachment(*, actor: Actor, attachment: Attachment) -> None:
     )
     attachment.file.delete(save=False)
     attachment.delete()
+    _touch(proposal)
 
 
 # ---------------------------------------------------------------- staff: review

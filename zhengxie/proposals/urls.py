@@ -20,6 +20,7 @@ urlpatterns = [
     path("proposals/leads/", views.leads, name="leads"),
     path("proposals/leads/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("proposals/leads/<int:pk>/adopt/", views.adopt, name="adopt"),
+    path("proposals/similar/", views.similar, name="similar"),
     path("proposals/<int:pk>/", views.detail, name="detail"),
     path("proposals/<int:pk>/edit/", views.edit, name="edit"),
     path("proposals/<int:pk>/invite/", views.invite, name="invite"),

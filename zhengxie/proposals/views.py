@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhengxie.core.decorators import requires
+from zhengxie.core.errors import WorkflowError
 from zhengxie.core.models import HandlingUnit, Person
 from zhengxie.core.notifications import holders
 from zhengxie.core.roles import Role
 from zhengxie.core.selectors import paginate
 
-from . import forms, selectors, services
+from . import forms, selectors, services, similarity, suggest
 from .models import Assignment, Attachment, Award, Lead, Proposal, Reply, RerouteRequest
 from .policy import as_dict, policy_for
 from .workflow import allowed, guard
@@ -380,7 +381,7 @@ def detail(request, pk):
         return redirect_to_login(request.get_full_path())
     actor = request.actor
     proposal = selectors.get_proposal_for_actor(actor, pk)
-    data = selectors.detail(proposal)
+    data = selectors.cached_detail(proposal)
     actions = _actions(actor, proposal, data)
     org = actor.organization
     context = {
@@ -395,6 +396,13 @@ def detail(request, pk):
     # re-route request or reply hang on their record.
     today = timezone.localdate()
     if actions["review"]:
+        context["similar"] = similarity.similar_proposals(
+            actor,
+            title=proposal.title,
+            body=f"{proposal.reason}\n{proposal.suggestions}",
+            year=proposal.session.year,
+            exclude=proposal.pk,
+        )
         context["file_form"] = forms.FileForm(
             organization=org, initial={"category": proposal.category_id}, auto_id="file_%s"
         )
@@ -423,6 +431,35 @@ def detail(request, pk):
     if actions["invite"]:
         context["names_form"] = forms.NamesForm(auto_id="invite_%s")
     return render(request, "proposals/detail.html", context)
+
+
+def _similar_year(actor) -> int | None:
+    try:
+        return services.current_session(actor.organization).year
+    except WorkflowError:
+        return None
+
+
+def similar(request):
+    """The similar-proposals panel of the writing form (htmx, as the member types)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    actor = request.actor
+    if actor is None or not (actor.can("proposals.submit") or actor.can("proposals.manage")):
+        raise PermissionDenied("您没有执行此操作的权限。")
+    exclude = request.GET.get("pk", "")
+    title = request.GET.get("title", "")[:200]
+    body = (request.GET.get("reason", "") + "\n" + request.GET.get("suggestions", ""))[:20_000]
+    if len((title + body).strip()) < similarity.MIN_CHARS:
+        return render(request, "proposals/includes/similar.html", {"prompt": True})
+    found = similarity.similar_proposals(
+        actor,
+        title=title,
+        body=body,
+        year=_similar_year(actor),
+        exclude=int(exclude) if exclude.isdigit() else None,
+    )
+    return render(request, "proposals/includes/similar.html", {"similar": found, "typed": True})
 
 
 def _leaders(org):
@@ -546,7 +583,10 @@ def merge(request, pk):
 def assign(request, pk):
     actor = request.actor
     proposal = selectors.get_proposal_for_actor(actor, pk)
-    form = forms.AssignForm(request.POST or None, organization=actor.organization)
+    suggestions = suggest.suggest_units(proposal) if request.method == "GET" else []
+    chosen = request.GET.get("lead", "")
+    initial = {"lead": int(chosen) if chosen.isdigit() else (suggestions[0].unit.pk if suggestions else None)}
+    form = forms.AssignForm(request.POST or None, organization=actor.organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.assign_units(
@@ -558,7 +598,9 @@ def assign(request, pk):
             messages.success(request, "已交办，承办单位将收到通知。")
             return redirect("proposals:detail", pk=proposal.pk)
     guard("assign", actor, proposal)
-    return render(request, "proposals/assign.html", {"form": form, "proposal": proposal})
+    return render(
+        request, "proposals/assign.html", {"form": form, "proposal": proposal, "suggestions": suggestions}
+    )
 
 
 @require_POST

@@ -7,12 +7,14 @@ transaction commits. `rebuild` is what `zhengxie reindex` runs.
 
 import re
 import time
+from collections import Counter
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from . import registry
-from .models import Entry
+from . import registry, vectors
+from .models import Entry, Term
 from .text import index_words
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
@@ -32,24 +34,40 @@ def facet_tokens(
     return tokens
 
 
+def load_df(words: set[str]) -> tuple[dict[str, int], int]:
+    """Document frequencies of these words and the number of records they were counted over."""
+    found = dict(Term.objects.filter(word__in=[*words, ""]).values_list("word", "df"))
+    return found, found.pop("", 0)
+
+
+def keywords(title_words: list[str], words: list[str]) -> str:
+    terms = vectors.key_terms(title_words, words)
+    df, docs = load_df(set(terms))
+    return vectors.encode(vectors.weigh(terms, df, docs))
+
+
 def _fields(source: registry.Source, record, doc=None) -> dict | None:
     doc = doc or source.document(record)
     if doc is None:
         return None
+    title_words, words = index_words(doc.title), index_words(doc.body)
     return {
         "organization_id": doc.organization_id,
         "year": doc.year,
         "kind": doc.kind,
         "state": doc.state,
         "title": doc.title[:300],
-        "title_words": " ".join(index_words(doc.title)),
-        "words": " ".join(index_words(doc.body)),
+        "title_words": " ".join(title_words),
+        "words": " ".join(words),
+        "keywords": keywords(title_words, words) if source.similar else "",
         "facets": " ".join(facet_tokens(doc.organization_id, source.name, doc.year, doc.kind, doc.state)),
     }
 
 
-def entry(source: registry.Source, record) -> Entry | None:
+def entry(source: registry.Source, record, *, with_keywords: bool = True) -> Entry | None:
     fields = _fields(source, record)
+    if fields is not None and not with_keywords:
+        fields["keywords"] = ""
     return None if fields is None else Entry(source=source.name, object_id=record.pk, **fields)
 
 
@@ -63,10 +81,11 @@ def write(source: registry.Source, record, update_fields=None) -> None:
             return
         if update_fields is not None and not (set(update_fields) & source.text_fields):
             facets = " ".join(facet_tokens(doc.organization_id, source.name, doc.year, doc.kind, doc.state))
-            if rows.update(year=doc.year, kind=doc.kind, state=doc.state, facets=facets):
+            changed = {"year": doc.year, "kind": doc.kind, "state": doc.state, "facets": facets}
+            if rows.update(**changed, updated_at=timezone.now()):
                 return
         fields = _fields(source, record, doc)
-        if not rows.update(**fields):
+        if not rows.update(**fields, updated_at=timezone.now()):
             Entry.objects.create(source=source.name, object_id=record.pk, **fields)
 
 
@@ -114,7 +133,7 @@ def rebuild(
                 if not chunk:
                     break
                 with transaction.atomic():
-                    entries = [e for e in (entry(source, r) for r in chunk) if e is not None]
+                    entries = [e for e in (entry(source, r, with_keywords=False) for r in chunk) if e]
                     Entry.objects.bulk_create(entries)
                 done += len(entries)
                 last = chunk[-1].pk
@@ -123,4 +142,72 @@ def rebuild(
         counts[source.name] = done
         if log:
             log(f"  {source.label}: {done:,} entries in {time.perf_counter() - started:.1f} s")
+    similar = [s.name for s in registry.sources() if s.similar and (not names or s.name in names)]
+    if similar:
+        learn_terms(log=log)
+        refresh_keywords(similar, organization_id=organization_id, log=log)
     return counts
+
+
+def _entry_batches(names: list[str], organization_id: int | None, batch: int, fields: tuple[str, ...]):
+    rows = Entry.objects.filter(source__in=names)
+    if organization_id is not None:
+        rows = rows.filter(organization_id=organization_id)
+    last = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last).order_by("pk").values_list("pk", *fields)[:batch])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
+
+
+def learn_terms(*, log=None, batch: int = 5000) -> int:
+    """Count in how many records of the similarity sources each word occurs, over every organisation."""
+    started = time.perf_counter()
+    names = [s.name for s in registry.sources() if s.similar]
+    df: Counter[str] = Counter()
+    docs = 0
+    with scopes_disabled():
+        for chunk in _entry_batches(names, None, batch, ("title_words", "words")):
+            for _, title_words, words in chunk:
+                df.update(set(vectors.key_terms(title_words.split(), words.split())))
+            docs += len(chunk)
+        with transaction.atomic():
+            Term.objects.all().delete()
+            Term.objects.bulk_create(
+                [Term(word="", df=docs), *(Term(word=w[:100], df=n) for w, n in df.items() if len(w) <= 100)],
+                batch_size=5000,
+            )
+    if log:
+        log(f"  词频：{len(df):,} 个词，{docs:,} 条记录（{time.perf_counter() - started:.1f} s）")
+    return len(df)
+
+
+def refresh_keywords(names: list[str], *, organization_id: int | None = None, log=None, batch: int = 2000):
+    """Weigh every entry's vector again with the current document frequencies."""
+    started = time.perf_counter()
+    df = dict(Term.objects.values_list("word", "df"))
+    docs = df.pop("", 0)
+    update = "UPDATE search_entry SET keywords = %s, updated_at = %s WHERE id = %s"
+    done = 0
+    now = timezone.now()
+    with scopes_disabled():
+        for chunk in _entry_batches(names, organization_id, batch, ("title_words", "words")):
+            params = [
+                (vectors.encode(vectors.weigh(vectors.key_terms(t.split(), w.split()), df, docs)), now, pk)
+                for pk, t, w in chunk
+            ]
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(update, params)
+            done += len(chunk)
+    if log:
+        log(f"  相似度向量：{done:,} 条（{time.perf_counter() - started:.1f} s）")
+    return done
+
+
+def demo_step(*, organizations=None, log=print, **kwargs) -> None:
+    """After the demo records were written (each indexed as it was saved): count the words over all of
+    them and weigh every vector again, as `zhengxie reindex` does."""
+    learn_terms(log=log)
+    refresh_keywords([s.name for s in registry.sources() if s.similar], log=log)

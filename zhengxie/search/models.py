@@ -21,6 +21,8 @@ class Entry(TenantModel):
     # Filter tokens (organisation, source, year, kind, state) inside the index, so a search intersects them
     # with the words instead of ranking every organisation's matches first.
     facets = models.CharField(max_length=200)
+    # TF-IDF vector for similarity, "word:weight …" (zhengxie.search.vectors); empty for sources without it.
+    keywords = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -28,7 +30,24 @@ class Entry(TenantModel):
         verbose_name_plural = "检索条目"
         db_table = "search_entry"
         constraints = [models.UniqueConstraint(fields=["source", "object_id"], name="search_entry_record")]
-        indexes = [models.Index(fields=["organization", "source", "year"], name="search_entry_facets")]
+        indexes = [
+            models.Index(fields=["organization", "source", "year"], name="search_entry_facets"),
+            models.Index(fields=["organization", "source", "updated_at"], name="search_entry_changed"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class Term(models.Model):
+    """How many records of a similarity source hold each word (document frequency), counted over every
+    organisation by `zhengxie reindex`; the row with the empty word holds the number of records."""
+
+    word = models.CharField(max_length=100, unique=True)
+    df = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "search_term"
+
+    def __str__(self) -> str:
+        return f"{self.word} {self.df}"

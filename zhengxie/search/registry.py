@@ -37,6 +37,8 @@ class Source:
     text_fields: frozenset[str]
     kinds: dict[str, str] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)
+    # Whether records keep a TF-IDF vector for similar-record detection (zhengxie.search.similar).
+    similar: bool = False
     # Every record, with what `document` reads (for `zhengxie reindex`).
     rows: Callable[[], Iterable[Any]] | None = None
 

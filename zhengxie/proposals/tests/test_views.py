@@ -247,20 +247,32 @@ def test_list_pages_keep_a_constant_number_of_queries(client, pw, name):
 
 
 def test_detail_page_keeps_a_constant_number_of_queries(client, pw):
-    proposal, reply = answered(pw)
+    """Queries do not grow with the records on the page; records a proposal cannot have yet are not asked
+    for, so a page is compared with one at the same stage."""
     client.force_login(pw.staff)
+    proposal = handled(pw)
+    services.merge_proposal(actor=pw.actor(pw.staff), proposal=submitted(pw), into=proposal)
+    answer(pw, proposal)
     small = count_queries(client, detail_url(proposal))
     big = handled(pw)
     services.merge_proposal(actor=pw.actor(pw.staff), proposal=submitted(pw), into=big)
     services.merge_proposal(actor=pw.actor(pw.staff), proposal=submitted(pw), into=big)
-    lead, co = big.assignments.order_by("id")
-    services.record_communication(
-        actor=pw.actor(pw.handlers[0]),
-        assignment=lead,
-        method="face",
-        day=timezone.localdate(),
-        summary="面商",
-    )
+    lead, _ = big.assignments.order_by("id")
+    for _ in range(3):
+        services.record_communication(
+            actor=pw.actor(pw.handlers[0]),
+            assignment=lead,
+            method="face",
+            day=timezone.localdate(),
+            summary="面商",
+        )
+    answer(pw, big)
+    assert count_queries(client, detail_url(big)) == small
+    assert small <= 16
+
+
+def answer(pw, proposal):
+    lead, co = proposal.assignments.order_by("id")
     services.countersign(actor=pw.actor(pw.handlers[1]), assignment=co, opinion="同意")
     reply = services.save_reply(
         actor=pw.actor(pw.handlers[0]), assignment=lead, body="答复", result_class="A", signer="王局长"
@@ -268,7 +280,6 @@ def test_detail_page_keeps_a_constant_number_of_queries(client, pw):
     services.submit_reply(actor=pw.actor(pw.handlers[0]), reply=reply)
     services.review_reply(actor=pw.actor(pw.staff), reply=reply, approve=True)
     services.rate_reply(actor=pw.actor(pw.bob), reply=reply, handling="satisfied", result="satisfied")
-    assert count_queries(client, detail_url(big)) == small
 
 
 def test_notification_centre_counts_unread_and_opens_the_record(client, pw):

@@ -79,6 +79,7 @@ class Migration(migrations.Migration):
                 ("title_words", models.TextField()),
                 ("words", models.TextField()),
                 ("facets", models.CharField(max_length=200)),
+                ("keywords", models.TextField(blank=True, default="")),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (
                     "organization",
@@ -94,12 +95,29 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "检索条目",
                 "db_table": "search_entry",
                 "indexes": [
-                    models.Index(fields=["organization", "source", "year"], name="search_entry_facets")
+                    models.Index(fields=["organization", "source", "year"], name="search_entry_facets"),
+                    models.Index(
+                        fields=["organization", "source", "updated_at"], name="search_entry_changed"
+                    ),
                 ],
                 "constraints": [
                     models.UniqueConstraint(fields=("source", "object_id"), name="search_entry_record")
                 ],
             },
+        ),
+        migrations.CreateModel(
+            name="Term",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("word", models.CharField(max_length=100, unique=True)),
+                ("df", models.PositiveIntegerField()),
+            ],
+            options={"db_table": "search_term"},
         ),
         migrations.RunPython(create_index, drop_index),
     ]

@@ -1,0 +1,70 @@
+"""TF-IDF vectors and the matrix that scores them: exact where nothing is cut, and the cut measured."""
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from zhengxie.search import vectors
+from zhengxie.search.text import index_words, key_words, query_words
+
+
+def test_domain_words_stay_whole_and_search_mode_adds_the_words_inside():
+    words = index_words("推进成渝地区双城经济圈建设，助力乡村振兴")
+    assert "成渝地区双城经济圈" in words and "乡村振兴" in words
+    assert "振兴" in words  # found by the shorter word too
+    assert "，" not in words
+    assert "成渝地区双城经济圈" in key_words("推进成渝地区双城经济圈建设")
+
+
+def test_query_words_drop_syntax_and_stop_words_but_never_everything():
+    assert query_words('"乡村振兴" AND * : & | !') == ["乡村振兴", "and"]
+    assert query_words("的建议") == ["的", "建议"]  # only stop words: searched as they are
+    assert query_words("。，！") == []
+    assert len("".join(query_words("水" * 10_000))) <= 200
+
+
+def test_weights_are_unit_length_and_rare_words_weigh_more():
+    df = {"公交": 900, "微循环": 3}
+    vector = vectors.weigh(["公交", "公交", "微循环"], df, docs=1000, top=None)
+    assert math.isclose(sum(v * v for v in vector.values()), 1.0, rel_tol=1e-9)
+    assert vector["微循环"] > vector["公交"]
+    assert vectors.decode(vectors.encode(vector)).keys() == vector.keys()
+
+
+def test_cut_keeps_the_heaviest_terms():
+    terms = [f"词{i}" for i in range(100)] * 2 + ["重点"] * 9
+    vector = vectors.weigh(terms, {}, docs=10, top=8)
+    assert len(vector) == 8 and "重点" in vector
+
+
+def test_matrix_scores_equal_brute_force_cosine_when_nothing_is_cut():
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(300)]
+    docs = [[rng.choice(vocabulary) for _ in range(rng.randint(5, 60))] for _ in range(400)]
+    df = {}
+    for doc in docs:
+        for term in set(doc):
+            df[term] = df.get(term, 0) + 1
+    full = [vectors.weigh(doc, df, len(docs), top=None) for doc in docs]
+    matrix = vectors.Matrix.build([(i + 1, 2026, "filed", v) for i, v in enumerate(full)])
+    query = full[17]
+    scores = matrix.scores(query)
+    brute = np.array([sum(query.get(t, 0) * w for t, w in v.items()) for v in full])
+    assert np.allclose(scores, brute, atol=1e-5)
+    best = vectors.top(scores, 10)
+    assert best[0] == 17
+    assert list(best) == sorted(range(len(full)), key=lambda i: -brute[i])[:10]
+
+
+def test_top_honours_the_mask_and_skips_zero_scores():
+    scores = np.array([0.9, 0.0, 0.5, 0.7], dtype=np.float32)
+    assert vectors.top(scores, 10) == [0, 3, 2]
+    assert vectors.top(scores, 2, mask=np.array([False, True, True, True])) == [3, 2]
+
+
+@pytest.mark.parametrize("vector", [{}, {"没有的词": 1.0}])
+def test_a_query_with_no_known_word_scores_nothing(vector):
+    matrix = vectors.Matrix.build([(1, 2026, "filed", {"公交": 1.0})])
+    assert vectors.top(matrix.scores(vector), 10) == []
