@@ -22,6 +22,7 @@ from .policy import policy_for
 from .services import add_months
 
 PER_SESSION = 60
+NOTE = "往年记录"
 S = Proposal.State
 CLASSES = ["A"] * 6 + ["B"] * 3 + ["C"]
 LEVELS = ["satisfied"] * 9 + ["basic"]
@@ -187,7 +188,7 @@ class _History:
                     from_state=before,
                     to_state=after,
                     actor_name=who,
-                    note="往年记录",
+                    note=NOTE,
                     at=at,
                 )
                 for at, action, before, after, who in steps

@@ -1,10 +1,12 @@
 import pytest
+from django.utils import timezone
 
 from zhengxie.core import demo
 from zhengxie.core import demo_data as words
 from zhengxie.core.models import AuditEvent, Organization, RoleGrant
 from zhengxie.core.roles import Role
-from zhengxie.proposals.models import Assignment, Proposal, Proposer, Reply, Transition
+from zhengxie.proposals import demo_history, suggest
+from zhengxie.proposals.models import Assignment, Proposal, Proposer, Reply, Transition, UnitProfile
 from zhengxie.proposals.workflow import AFTER_FILING
 
 S = Proposal.State
@@ -51,7 +53,17 @@ def test_demo_fills_every_proposal_state_once_with_work_for_the_demo_accounts(sm
     assert Reply.objects.filter(assignment__in=inbox, state=Reply.State.REVIEW).exists()
     assert Reply.objects.filter(assignment__in=inbox, state=Reply.State.RETURNED).exists()
 
-    assert Transition.objects.count() == AuditEvent.objects.filter(object_type="proposals.proposal").count()
+    # Every step taken through the services is audited; past years are records, as an import writes them.
+    steps = Transition.objects.exclude(note=demo_history.NOTE)
+    assert steps.count() == AuditEvent.objects.filter(object_type="proposals.proposal").count()
+
+    # Past sessions: closed proposals to find as similar, and assignments to learn units from.
+    past = proposals.filter(session__year__lt=timezone.localdate().year, transitions__note=demo_history.NOTE)
+    assert past.distinct().count() >= 2 * demo_history.PER_SESSION
+    assert set(past.values_list("state", flat=True)) == {S.CLOSED}
+    measured = suggest.evaluate(city)
+    assert measured["tested"] >= 40 and measured["top3"] >= 0.8, measured
+    assert UnitProfile.objects.filter(organization=city).count() >= 10
 
     count = Proposal.objects.count()
     demo.build_demo(scale=1, log=lines.append)
