@@ -10,7 +10,7 @@ from zhengxie.search import similar
 from zhengxie.search.index import learn_terms, refresh_keywords
 
 from .builders import draft, submitted
-from .test_browser import assert_fits_phone, go, shot, sign_in_as, submit
+from .test_browser import assert_fits_phone, shot, sign_in_as, submit
 from .test_similar import ELEVATOR, ELEVATOR_AGAIN
 
 pytestmark = pytest.mark.browser
