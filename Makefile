@@ -5,7 +5,7 @@ PIP := .venv/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengxie
 export DJANGO_SETTINGS_MODULE := zhengxie.settings
 
-.PHONY: run test setup assets migrate demo bench lint system-deps test-sqlite test-postgres clean
+.PHONY: run test setup assets migrate demo bench bench-deps lint system-deps test-sqlite test-postgres clean
 
 run: setup migrate
 	@$(PY) -m zhengxie.cli demo --if-empty
@@ -62,7 +62,11 @@ test-postgres:
 	if [ -n "$$url" ]; then echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(PY) -m pytest -q; \
 	else echo "== no PostgreSQL server: skipped the PostgreSQL run"; fi
 
-bench: setup
+# The benchmark also needs wrk (the public pages' throughput).
+bench-deps:
+	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+bench: setup bench-deps
 	$(PY) -m bench.run
 
 clean:

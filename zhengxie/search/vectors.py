@@ -35,10 +35,14 @@ def idf(df: int, docs: int) -> float:
     return math.log((1 + docs) / (1 + df)) + 1
 
 
-def weigh(
-    terms: list[str], df: Mapping[str, int], docs: int, top: int | None = TOP_TERMS
-) -> dict[str, float]:
-    """Unit-length TF-IDF weights of the terms, the `top` heaviest only (all of them with top=None)."""
+_CUT = -1
+
+
+def weigh(terms: list[str], df: Mapping[str, int], docs: int, top: int | None = _CUT) -> dict[str, float]:
+    """Unit-length TF-IDF weights of the terms, the `top` heaviest only (TOP_TERMS unless given; all of
+    them with top=None)."""
+    if top == _CUT:
+        top = TOP_TERMS
     counts = Counter(terms)
     weights = {t: (1 + math.log(c)) * idf(df.get(t, 0), docs) for t, c in counts.items()}
     if top is not None and len(weights) > top:
