@@ -46,8 +46,8 @@ def similar_proposals(
 ) -> list[Similar]:
     if len((title + body).strip()) < MIN_CHARS:
         return []
-    query = similar.query_vector(title, body)
-    if not query:
+    query = similar.query_for(title, body)
+    if not query.cut:
         return []
     org = actor.organization
     staff = actor.can("proposals.view_all")

@@ -17,7 +17,7 @@ from scipy import sparse
 
 from .text import STOP_WORDS
 
-TOP_TERMS = 48
+TOP_TERMS = 96
 TITLE_REPEAT = 2  # a title word counts as often again as it appears: the title says what a proposal asks
 
 
@@ -62,6 +62,12 @@ def decode(text: str) -> dict[str, float]:
         if term:
             out[term] = float(value)
     return out
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
 def shared(query: Mapping[str, float], other: Mapping[str, float], limit: int = 5) -> list[str]:

@@ -18,10 +18,10 @@ pytestmark = pytest.mark.browser
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["姓名", "性别", "手机号", "界别", "专委会", "是否常委", "工作单位及职务"]
-ALL_NAV = ["首页", "提案登记", "委员名册", "组织设置", "提案设置", "角色授权", "审计日志"]
-STAFF_NAV = ["首页", "委员名册", "组织设置"]
-MEMBER_NAV = ["首页", "我的提案", "提案线索"]
-HANDLER_NAV = ["首页", "承办提案"]
+ALL_NAV = ["首页", "提案登记", "委员名册", "全文检索", "组织设置", "提案设置", "角色授权", "审计日志"]
+STAFF_NAV = ["首页", "委员名册", "全文检索", "组织设置"]
+MEMBER_NAV = ["首页", "我的提案", "提案线索", "全文检索"]
+HANDLER_NAV = ["首页", "承办提案", "全文检索"]
 PHONE_WIDTH = 375
 
 
@@ -85,13 +85,23 @@ ROLE_NAVIGATION = [
     (Role.MEMBER, MEMBER_NAV),
     (
         Role.PROPOSAL_STAFF,
-        ["首页", "提案审查", "交办督办", "提案登记", "重点提案", "委员名册", "组织设置", "提案设置"],
+        [
+            "首页",
+            "提案审查",
+            "交办督办",
+            "提案登记",
+            "重点提案",
+            "委员名册",
+            "全文检索",
+            "组织设置",
+            "提案设置",
+        ],
     ),
     (Role.OPINION_EDITOR, STAFF_NAV),
-    (Role.COMMITTEE_STAFF, ["首页", "我的提案", "提案线索", "委员名册", "组织设置"]),
+    (Role.COMMITTEE_STAFF, ["首页", "我的提案", "提案线索", "委员名册", "全文检索", "组织设置"]),
     (Role.STUDIO_KEEPER, STAFF_NAV),
     (Role.HANDLER, HANDLER_NAV),
-    (Role.LEADER, ["首页", "提案登记", "重点提案", "委员名册", "组织设置"]),
+    (Role.LEADER, ["首页", "提案登记", "重点提案", "委员名册", "全文检索", "组织设置"]),
     (Role.ORG_ADMIN, ALL_NAV),
 ]
 

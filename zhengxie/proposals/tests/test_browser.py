@@ -164,7 +164,7 @@ def test_one_proposal_goes_from_draft_through_rehandling_to_closed(page, phone_p
     expect(page.get_by_role("group", name="协办单位")).to_be_hidden()
     page.get_by_role("radio", name="主办（可加协办）").check()
     expect(page.get_by_role("group", name="分办单位")).to_be_hidden()
-    page.get_by_label("主办单位").select_option(label="发展改革委")
+    page.get_by_label("主办单位", exact=True).select_option(label="发展改革委")
     page.get_by_role("group", name="协办单位").get_by_role("checkbox", name="教育局").check()
     shot(page, "assign")
     submit(page, "交办")

@@ -163,7 +163,7 @@ def test_staff_assigns_and_handler_sees_it_in_the_inbox(client, pw):
     proposal = filed(pw)
     client.force_login(pw.staff)
     url = reverse("proposals:assign", args=[proposal.pk])
-    assert "建议承办单位" in client.get(url).content.decode()
+    assert "建议主办单位" in client.get(url).content.decode()
     response = client.post(url, {"mode": "lead", "lead": pw.units[0].pk, "co": [pw.units[1].pk]})
     assert response.status_code == 302
     client.force_login(pw.handlers[1])

@@ -20,7 +20,7 @@ from random import Random
 import numpy as np
 from scipy import sparse
 
-from .. import vectors
+from .. import similar, vectors
 from ..text import index_words
 
 PARAPHRASES = Path(__file__).with_name("paraphrases.jsonl")
@@ -116,9 +116,19 @@ class Corpus:
             )
 
     def platform_top(self, i: int, k: int = 10) -> list[int]:
+        """What the platform returns (search.similar): candidates by the cut vectors, ranked exactly."""
         scores = self.matrix.scores(self.cut[i])
         scores[i] = 0
-        return vectors.top(scores, k)
+        candidates = vectors.top(scores, similar.CANDIDATES)
+        query = vectors.weigh(self.terms[i], self.df, self.n, top=None)
+        ranked = sorted(
+            candidates,
+            key=lambda j: (
+                -vectors.cosine(query, vectors.weigh(self.terms[j], self.df, self.n, top=None)),
+                -j,
+            ),
+        )
+        return ranked[:k]
 
     def exact_top(self, i: int, k: int = 10) -> list[int]:
         scores = (self.full @ self.full[i].T).toarray().ravel()
