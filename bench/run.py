@@ -1,10 +1,12 @@
 """`make bench`: build (or reuse) the benchmark databases, measure each in its own process, print the table.
 
-    .venv/bin/python -m bench.run [--database sqlite|postgresql] [--only roster|proposals|burst|wrk]
+    .venv/bin/python -m bench.run [--database sqlite|postgresql] [--only roster|proposals|burst|wrk|search]
                                   [--requests 200] [--wrk-seconds 20] [--rebuild]
 
 `--only` (repeatable) runs some parts: roster (list, search, import), proposals (the proposal pages
-in process), burst (500 members submitting against gunicorn), wrk (public portal throughput).
+in process), burst (500 members submitting against gunicorn), wrk (public portal throughput), search
+(search, similar proposals and suggested units at a million proposals, their requests/s and memory, and
+the quality of similar proposals on a 100,000-proposal corpus).
 Without it every part runs. PostgreSQL is measured when a server answers at BENCH_POSTGRES_URL
 (default postgres://postgres@127.0.0.1:5432/zhengxie_bench); the database is created when missing.
 The first run builds the data (a million proposals: about ten minutes per database); later runs reuse it.

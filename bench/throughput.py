@@ -82,12 +82,18 @@ def in_process(path: str) -> dict:
     }
 
 
-def run_wrk(url: str, *, duration: int) -> dict:
-    request = urllib.request.Request(url, headers=PROXY_HEADERS)
+def run_wrk(url: str, *, duration: int, headers: dict[str, str] | None = None) -> dict:
+    """wrk's figures for one URL; `headers` (e.g. a signed-in session's cookie) go with every request."""
+    headers = {**PROXY_HEADERS, **(headers or {})}
+    request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
-        if response.status != 200:
-            raise RuntimeError(f"{url} answered {response.status}")
-    command = [wrk_path(), f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "-s", str(SCRIPT), url]
+        if response.status != 200 or response.url != url:
+            raise RuntimeError(f"{url} answered {response.status} at {response.url}")
+    command = [wrk_path(), f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "-s", str(SCRIPT)]
+    for name, value in (headers or {}).items():
+        if name not in PROXY_HEADERS:
+            command += ["-H", f"{name}: {value}"]
+    command.append(url)
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=True)  # noqa: S603
     line = next(line for line in done.stdout.splitlines() if line.startswith("WRK_JSON "))
     figures = json.loads(line.removeprefix("WRK_JSON "))

@@ -8,7 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
-PARTS = ("roster", "proposals", "burst", "wrk")
+PARTS = ("roster", "proposals", "burst", "wrk", "search")
 
 
 def log(message: str) -> None:
@@ -37,7 +37,17 @@ def main(argv: list[str] | None = None) -> None:
 
     from zhengxie.core.upkeep import refresh_statistics
 
-    from . import burst, data, proposal_data, proposals, roster, roster_import, throughput
+    from . import (
+        burst,
+        data,
+        proposal_data,
+        proposals,
+        roster,
+        roster_import,
+        search_data,
+        search_pages,
+        throughput,
+    )
     from .servers import production_server
 
     database_url = os.environ["DATABASE_URL"]
@@ -49,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         out["terms"] = terms = data.search_terms()
         out["roster"] = roster.measure(terms=terms, requests=args.requests, log=log)
         out["import"] = roster_import.measure(log=log)
-    if "proposals" in parts or "wrk" in parts:
+    if "proposals" in parts or "wrk" in parts or "search" in parts:
         out["proposal_data"] = proposal_data.ensure(log, rebuild=args.rebuild)
         log(f"  proposal data: {out['proposal_data']}")
     # What the platform does after `migrate` and every day (core/upkeep.py): SQLite's planner statistics,
@@ -57,6 +67,19 @@ def main(argv: list[str] | None = None) -> None:
     refresh_statistics()
     if "proposals" in parts:
         out["proposals"] = proposals.measure(requests=args.requests, log=log)
+    if "search" in parts:
+        out["search_data"] = search_data.ensure(log, rebuild=args.rebuild)
+        log(f"  search data: {out['search_data']}")
+        refresh_statistics()
+        out["search"] = search_pages.measure(requests=args.requests, log=log)
+        out["search"]["throughput"] = search_pages.throughput(
+            database_url, out["search"]["rows"], log=log, duration=args.wrk_seconds
+        )
+        if connection.vendor == "sqlite":  # the corpus is the same whatever the database: measured once
+            from zhengxie.search.evaluation import similar as evaluation
+
+            out["search"]["quality"] = evaluation.rounded(evaluation.evaluate(log=log))
+            log(f"  similar quality: {out['search']['quality']}")
     if "burst" in parts:
         org = burst.ensure(log)
         queries = burst.queries_in_process(org)

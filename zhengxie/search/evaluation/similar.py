@@ -12,7 +12,6 @@
 import json
 import math
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from random import Random
@@ -82,58 +81,77 @@ def _terms(doc: Doc) -> list[str]:
 
 
 class Corpus:
+    """The corpus as the platform would hold it, in compact arrays (a hundred thousand 2,000-character
+    texts are ~100 million words): stage one scores the cut vectors with `vectors.Matrix` and takes
+    `similar.CANDIDATES`; stage two ranks them by exact cosine of full TF-IDF vectors, as `search.similar`
+    does. Brute force ranks every document by that exact cosine."""
+
     def __init__(self, docs: list[Doc], log=print) -> None:
         started = time.perf_counter()
-        self.docs = docs
-        self.terms = []
-        df: Counter = Counter()
+        self.n = len(docs)
+        vocabulary: dict[str, int] = {}
+        counted: list[tuple[np.ndarray, np.ndarray]] = []
         for i, doc in enumerate(docs):
-            terms = _terms(doc)
-            self.terms.append(terms)
-            df.update(set(terms))
+            ids = np.fromiter(
+                (vocabulary.setdefault(t, len(vocabulary)) for t in _terms(doc)), dtype=np.int32
+            )
+            counted.append(np.unique(ids, return_counts=True))
             if log and i and i % 20_000 == 0:
                 log(f"    segmented {i:,} ({time.perf_counter() - started:.0f} s)")
-        self.df = df
-        self.n = len(docs)
-        # The platform's vectors and matrix.
-        self.cut = [vectors.weigh(t, df, self.n) for t in self.terms]
-        self.matrix = vectors.Matrix.build([(i, 2026, "filed", v) for i, v in enumerate(self.cut)])
-        # Exact full TF-IDF, rows unit length, for brute force.
-        vocabulary = {t: j for j, t in enumerate(df)}
-        rows, cols, vals = [], [], []
-        for i, terms in enumerate(self.terms):
-            for t, w in vectors.weigh(terms, df, self.n, top=None).items():
-                rows.append(i)
-                cols.append(vocabulary[t])
-                vals.append(w)
         self.vocabulary = vocabulary
+        self.words = np.array(list(vocabulary), dtype=object)
+        df = np.zeros(len(vocabulary), dtype=np.int64)
+        for ids, _ in counted:
+            df[ids] += 1
+        idf = np.log((1 + self.n) / (1 + df)) + 1  # vectors.idf
+        indptr, indices, data = [0], [], []
+        cut_rows = []
+        for ids, counts in counted:
+            weights = (1 + np.log(counts)) * idf[ids]
+            weights = weights / (np.sqrt((weights**2).sum()) or 1.0)
+            indices.append(ids)
+            data.append(weights.astype(np.float32))
+            indptr.append(indptr[-1] + len(ids))
+            keep = np.argsort(-weights, kind="stable")[: vectors.TOP_TERMS]
+            cut = weights[keep] / (np.sqrt((weights[keep] ** 2).sum()) or 1.0)
+            cut_rows.append((ids[keep], cut))
         self.full = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(self.n, len(vocabulary))
+            (np.concatenate(data), np.concatenate(indices), np.asarray(indptr)),
+            shape=(self.n, len(vocabulary)),
+        )
+        self.cut_rows = cut_rows
+        self.matrix = vectors.Matrix.build(
+            [
+                (i, 2026, "filed", dict(zip(self.words[ids], cut.tolist(), strict=True)))
+                for i, (ids, cut) in enumerate(cut_rows)
+            ]
         )
         if log:
             log(
                 f"    corpus of {self.n:,}: {time.perf_counter() - started:.0f} s, {self.full.nnz:,} full weights"
             )
 
+    def _cut(self, i: int) -> dict[str, float]:
+        ids, cut = self.cut_rows[i]
+        return dict(zip(self.words[ids], cut.tolist(), strict=True))
+
     def platform_top(self, i: int, k: int = 10) -> list[int]:
         """What the platform returns (search.similar): candidates by the cut vectors, ranked exactly."""
-        scores = self.matrix.scores(self.cut[i])
+        scores = self.matrix.scores(self._cut(i))
         scores[i] = 0
-        candidates = vectors.top(scores, similar.CANDIDATES)
-        query = vectors.weigh(self.terms[i], self.df, self.n, top=None)
-        ranked = sorted(
-            candidates,
-            key=lambda j: (
-                -vectors.cosine(query, vectors.weigh(self.terms[j], self.df, self.n, top=None)),
-                -j,
-            ),
-        )
-        return ranked[:k]
+        candidates = np.asarray(vectors.top(scores, similar.CANDIDATES), dtype=np.int64)
+        if not len(candidates):
+            return []
+        exact = (self.full[candidates] @ self.full[i].T).toarray().ravel()
+        order = np.lexsort((-candidates, -exact))
+        return [int(candidates[j]) for j in order[:k] if exact[j] > 0]
 
     def exact_top(self, i: int, k: int = 10) -> list[int]:
+        """Brute force: every document by exact cosine; ties go to the later document, as in platform_top."""
         scores = (self.full @ self.full[i].T).toarray().ravel()
         scores[i] = 0
-        return vectors.top(scores, k)
+        order = np.lexsort((-np.arange(self.n), -scores))[:k]
+        return [int(j) for j in order if scores[j] > 0]
 
 
 def generate(n: int, rng: Random, log=print) -> list[Doc]:

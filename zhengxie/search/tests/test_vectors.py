@@ -68,3 +68,15 @@ def test_top_honours_the_mask_and_skips_zero_scores():
 def test_a_query_with_no_known_word_scores_nothing(vector):
     matrix = vectors.Matrix.build([(1, 2026, "filed", {"公交": 1.0})])
     assert vectors.top(matrix.scores(vector), 10) == []
+
+
+def test_the_benchmarks_block_by_block_segmentation_equals_the_platforms():
+    from bench.proposal_text import Texts
+    from bench.search_data import words_of
+
+    rng = random.Random(11)
+    texts = Texts(rng, "滨江市")
+    for _ in range(40):
+        topic = rng.randrange(len(texts.topics))
+        text = f"{texts.title(rng, topic)}\n{texts.reason(rng, topic)}\n{texts.suggestions(rng, topic)}（2026年）"
+        assert words_of(text) == index_words(text)
