@@ -6,7 +6,7 @@ from zhengxie.core.models import PlenarySession
 from zhengxie.search.registry import ALL, Document, Source, register
 
 from . import selectors
-from .models import Lead, Proposal
+from .models import Lead, Proposal, Reply
 
 S = Proposal.State
 
@@ -60,6 +60,32 @@ def visible_leads(actor):
     return None
 
 
+def reply_document(reply: Reply) -> Document | None:
+    """A reply letter is searchable once submitted; who may read it is decided by `visible_replies`."""
+    if reply.state == Reply.State.DRAFT:
+        return None
+    proposal = reply.proposal
+    at = reply.approved_at or reply.submitted_at
+    return Document(
+        organization_id=reply.organization_id,
+        title=f"{reply.assignment.unit}答复：{proposal.title}"[:300],
+        body=reply.body,
+        year=at.year if at else None,
+        kind=reply.result_class,
+        state=reply.state,
+    )
+
+
+def visible_replies(actor):
+    """Staff read every submitted reply; a unit its own; proposers the approved replies to them."""
+    if actor.can("proposals.view_all"):
+        return ALL
+    rows = Reply.objects.filter(organization=actor.organization)
+    if unit := selectors.handler_unit_id(actor):
+        return rows.filter(assignment__unit_id=unit)
+    return rows.filter(state=Reply.State.APPROVED, proposal__in=selectors.visible_proposals(actor))
+
+
 def register_sources() -> None:
     register(
         Source(
@@ -86,5 +112,19 @@ def register_sources() -> None:
             url=lambda lead: f"{reverse('proposals:leads')}#lead-{lead.pk}",
             text_fields=frozenset({"title", "body"}),
             states=dict(Lead.State.choices),
+        )
+    )
+    register(
+        Source(
+            name="reply",
+            label="答复函",
+            model=Reply,
+            document=reply_document,
+            visible=visible_replies,
+            url=lambda r: reverse("proposals:detail", args=[r.proposal_id]) + "#replies",
+            text_fields=frozenset({"body", "result_class"}),
+            kinds={c: f"{c}类答复" for c in Reply.ResultClass.values},
+            states={k: v for k, v in Reply.State.choices if k != Reply.State.DRAFT},
+            rows=lambda: Reply.objects.select_related("proposal", "assignment__unit"),
         )
     )

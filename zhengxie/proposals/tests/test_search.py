@@ -11,7 +11,7 @@ from zhengxie.proposals.models import Lead, Proposal
 from zhengxie.search.models import Entry
 from zhengxie.search.query import PER_PAGE, search
 
-from .builders import draft, filed, handled, submitted
+from .builders import answered, draft, filed, handled, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +208,31 @@ def test_search_needs_sign_in(client, pw):
     handled(pw)  # noqa - a handler's search page opens too
     client.force_login(pw.handlers[0])
     assert client.get(reverse("search:search") + "?q=建议").status_code == 200
+
+
+def test_reply_letters_are_searchable_by_who_may_read_them(pw):
+    proposal, reply = answered(pw)
+    staff, handler, lead_unit_co = pw.actor(pw.staff), pw.actor(pw.handlers[0]), pw.actor(pw.handlers[1])
+    hit = search(staff, "答复如下", source="reply").hits[0]
+    assert hit.record == reply and hit.kind == "A类答复" and "#replies" in hit.url
+    assert search(handler, "答复如下", source="reply").total == 1
+    assert search(lead_unit_co, "答复如下", source="reply").total == 0  # another unit's letter
+    assert search(pw.actor(pw.bob), "答复如下", source="reply").total == 1  # approved, to the proposer
+    assert search(pw.actor(pw.dave), "答复如下", source="reply").total == 0
+
+
+def test_a_reply_under_review_is_hidden_from_the_proposer(pw):
+    proposal = handled(pw)
+    lead, co = proposal.assignments.order_by("id")
+    services.countersign(actor=pw.actor(pw.handlers[1]), assignment=co, opinion="同意。")
+    reply = services.save_reply(
+        actor=pw.actor(pw.handlers[0]),
+        assignment=lead,
+        body="关于停车场建设，答复如下",
+        result_class="B",
+        signer="王",
+    )
+    assert search(pw.actor(pw.staff), "停车场", source="reply").total == 0  # a draft is the unit's alone
+    services.submit_reply(actor=pw.actor(pw.handlers[0]), reply=reply)
+    assert search(pw.actor(pw.staff), "停车场", source="reply").total == 1
+    assert search(pw.actor(pw.bob), "停车场", source="reply").total == 0
