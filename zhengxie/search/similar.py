@@ -1,17 +1,19 @@
 """Similar records: the ten closest by TF-IDF cosine among an organisation's records of this and earlier
-years, with the words they share.
+years, with the words they share — exact, not approximate.
 
-Two stages. Candidates: each process keeps, per organisation, a matrix of the records' stored vectors
-(Entry.keywords, cut to the heaviest words): a base built once, and a small delta of the entries written
-since, found through (organization, source, updated_at). One sparse product over each gives the
-CANDIDATES best; a record in the delta hides its older row in the base, and the base is built again when
-the delta grows past DELTA_LIMIT. Ranking: the candidates' full TF-IDF vectors, weighed from their words
-with the process's copy of the word counts, give the exact cosine; the ten best are returned. How often
-this finds the exact ten is measured (`search.evaluation.similar`).
+Each process keeps, per organisation, a sparse matrix of the records' full TF-IDF vectors (every word,
+weighed with the word counts of the last `zhengxie reindex`): a base built from the entries' words at the
+first query, and a small delta of the entries written since, found through (organization, source,
+updated_at). A query is one sparse product over each; a record in the delta hides its older row in the
+base, and the base is built again when the delta grows past DELTA_LIMIT or the word counts change. Cutting
+the vectors to their heaviest words was measured first and found only 75 % of the exact ten at 100,000
+proposals (search.evaluation.similar), so nothing is cut. The matrices of the organisations used least
+recently are dropped when all of them together pass MAX_WEIGHTS (memory).
 """
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,7 +28,8 @@ from .text import index_words
 DELTA_LIMIT = 2000
 LATE_COMMIT = timedelta(seconds=60)
 LIMIT = 10
-CANDIDATES = 100
+# ~8 bytes a weight: 60 million weights (~500 MB) hold the proposals of two cities of 100,000 at once.
+MAX_WEIGHTS = 60_000_000
 
 
 @dataclass
@@ -34,39 +37,57 @@ class OrgIndex:
     base: vectors.Matrix
     base_rows: dict[int, int]  # object id -> row in base
     stamp: datetime | None  # the newest updated_at the index holds
+    counts_stamp: object  # the word counts it was weighed with
     delta: vectors.Matrix
-    delta_rows: dict[int, tuple[int, str, dict[str, float]]] = field(default_factory=dict)
+    delta_rows: dict[int, tuple[int, str, list[str]]] = field(default_factory=dict)
     hidden: np.ndarray | None = None  # base rows superseded by the delta
     built_s: float = 0.0
 
 
-_indexes: dict[tuple[int, str], OrgIndex] = {}
+_indexes: "OrderedDict[tuple[int, str], OrgIndex]" = OrderedDict()
 _counts: dict[str, object] = {}
 _lock = threading.Lock()
 
 
 def _rows(organization_id: int, source: str, since: datetime | None = None):
-    rows = Entry.objects.filter(organization_id=organization_id, source=source).exclude(keywords="")
+    rows = Entry.objects.filter(organization_id=organization_id, source=source)
     if since is not None:
         rows = rows.filter(updated_at__gt=since)
-    return rows.values_list("object_id", "year", "state", "keywords", "updated_at").iterator(chunk_size=5000)
+    return rows.values_list("object_id", "year", "state", "title_words", "words", "updated_at").iterator(
+        chunk_size=2000
+    )
 
 
-def _build(organization_id: int, source: str) -> OrgIndex:
+def _terms(title_words: str, words: str) -> list[str]:
+    return vectors.key_terms(title_words.split(), words.split())
+
+
+def _build(organization_id: int, source: str, df: dict[str, int], docs: int, counts_stamp) -> OrgIndex:
     started = time.perf_counter()
-    rows, stamp = [], None
-    for object_id, year, state, keywords, updated_at in _rows(organization_id, source):
-        rows.append((object_id, year, state, vectors.decode(keywords)))
-        stamp = updated_at if stamp is None or updated_at > stamp else stamp
-    base = vectors.Matrix.build(rows)
+    stamp = None
+
+    def rows():
+        nonlocal stamp
+        for object_id, year, state, title_words, words, updated_at in _rows(organization_id, source):
+            stamp = updated_at if stamp is None or updated_at > stamp else stamp
+            yield object_id, year, state, _terms(title_words, words)
+
+    base = vectors.Matrix.from_terms(rows(), df, docs)
     return OrgIndex(
         base=base,
         base_rows={int(pk): i for i, pk in enumerate(base.ids)},
         stamp=stamp,
-        delta=vectors.Matrix.build([]),
+        counts_stamp=counts_stamp,
+        delta=vectors.Matrix.from_terms([], df, docs),
         hidden=np.zeros(len(base), dtype=bool),
         built_s=time.perf_counter() - started,
     )
+
+
+def _evict() -> None:
+    """Drop the least recently used organisations' matrices while all of them pass MAX_WEIGHTS."""
+    while len(_indexes) > 1 and sum(i.base.nnz + i.delta.nnz for i in _indexes.values()) > MAX_WEIGHTS:
+        _indexes.popitem(last=False)
 
 
 def _current(organization_id: int, source: str) -> OrgIndex:
@@ -76,15 +97,19 @@ def _current(organization_id: int, source: str) -> OrgIndex:
     committed later is still picked up (one small range read of the (organisation, source, updated_at)
     index per query)."""
     key = (organization_id, source)
+    df, docs, counts_stamp = _word_counts()
     with _lock:
         index = _indexes.get(key)
-        if index is None:
-            index = _indexes[key] = _build(organization_id, source)
+        if index is None or index.counts_stamp != counts_stamp:
+            index = _indexes[key] = _build(organization_id, source, df, docs, counts_stamp)
+            _indexes.move_to_end(key)
+            _evict()
             return index
+        _indexes.move_to_end(key)
         since = index.stamp - LATE_COMMIT if index.stamp else None
         changed = False
-        for object_id, year, state, keywords, updated_at in _rows(organization_id, source, since):
-            values = (year, state, vectors.decode(keywords))
+        for object_id, year, state, title_words, words, updated_at in _rows(organization_id, source, since):
+            values = (year, state, _terms(title_words, words))
             if index.delta_rows.get(object_id) != values:
                 index.delta_rows[object_id] = values
                 changed = True
@@ -93,9 +118,11 @@ def _current(organization_id: int, source: str) -> OrgIndex:
             if row is not None:
                 index.hidden[row] = True
         if len(index.delta_rows) > DELTA_LIMIT:
-            index = _indexes[key] = _build(organization_id, source)
+            index = _indexes[key] = _build(organization_id, source, df, docs, counts_stamp)
         elif changed:
-            index.delta = vectors.Matrix.build([(pk, *values) for pk, values in index.delta_rows.items()])
+            index.delta = vectors.Matrix.from_terms(
+                [(pk, *values) for pk, values in index.delta_rows.items()], df, docs
+            )
         return index
 
 
@@ -115,25 +142,30 @@ class Match:
     state: str
 
 
-def word_counts() -> tuple[dict[str, int], int]:
+def _word_counts() -> tuple[dict[str, int], int, object]:
     """The word counts of the last `zhengxie reindex`, read once per process and again after the next."""
     with scopes_disabled():
         stamp = Term.objects.aggregate(last=Max("id"))["last"]
         with _lock:
-            if _counts.get("stamp") == stamp and "df" in _counts:
-                return _counts["df"], _counts["docs"]
+            if "df" in _counts and _counts.get("stamp") == stamp:
+                return _counts["df"], _counts["docs"], stamp
         df = dict(Term.objects.values_list("word", "df"))
     docs = df.pop("", 0)
     with _lock:
         _counts.update(stamp=stamp, df=df, docs=docs)
+    return df, docs, stamp
+
+
+def word_counts() -> tuple[dict[str, int], int]:
+    df, docs, _ = _word_counts()
     return df, docs
 
 
 @dataclass
 class Query:
     terms: list[str]
-    cut: dict[str, float]  # what the candidates are found with
-    full: dict[str, float]  # what they are ranked with
+    cut: dict[str, float]  # the heaviest words only: what unit suggestions compare with their centroids
+    full: dict[str, float]  # every word: what similar records are scored with
 
 
 def query_for(title: str, body: str) -> Query:
@@ -164,13 +196,13 @@ def nearest(
         return _nearest(organization_id, source, query, year, exclude, states, also, limit)
 
 
-def _candidates(index: OrgIndex, query: Query, year, exclude, states, also) -> dict[int, tuple[int, str]]:
-    """object id -> (year, state) of the CANDIDATES best by the cut vectors, base and delta together."""
-    scored: list[tuple[float, int, int, str]] = []
+def _nearest(organization_id, source, query: Query, year, exclude, states, also, limit) -> list[Match]:
+    index = _current(organization_id, source)
+    found: list[tuple[float, int, vectors.Matrix, int]] = []
     for matrix, hidden in ((index.base, index.hidden), (index.delta, None)):
         if not len(matrix):
             continue
-        scores = matrix.scores(query.cut)
+        scores = matrix.scores(query.full)
         mask = np.ones(len(matrix), dtype=bool)
         if hidden is not None:
             mask &= ~hidden
@@ -180,36 +212,16 @@ def _candidates(index: OrgIndex, query: Query, year, exclude, states, also) -> d
             mask &= matrix.state_mask(states) | np.isin(matrix.ids, list(also))
         if exclude:
             mask &= ~np.isin(matrix.ids, list(exclude))
-        for i in vectors.top(scores, CANDIDATES, mask):
-            state = matrix.state_names[matrix.states[i]]
-            scored.append((float(scores[i]), int(matrix.ids[i]), int(matrix.years[i]), state))
-    scored.sort(reverse=True)
-    return {pk: (year_, state) for _, pk, year_, state in scored[:CANDIDATES]}
-
-
-def _nearest(organization_id, source, query: Query, year, exclude, states, also, limit) -> list[Match]:
-    index = _current(organization_id, source)
-    candidates = _candidates(index, query, year, exclude, states, also)
-    if not candidates:
-        return []
-    df, docs = word_counts()
-    rows = Entry.objects.filter(source=source, object_id__in=list(candidates)).values_list(
-        "object_id", "title_words", "words"
-    )
-    ranked = []
-    for object_id, title_words, words in rows:
-        full = vectors.weigh(vectors.key_terms(title_words.split(), words.split()), df, docs, top=None)
-        score = vectors.cosine(query.full, full)
-        if score > 0:
-            ranked.append((score, object_id, full))
-    ranked.sort(key=lambda item: (-item[0], -item[1]))
+        for i in vectors.top(scores, limit, mask):
+            found.append((float(scores[i]), int(matrix.ids[i]), matrix, i))
+    found.sort(key=lambda item: (-item[0], -item[1]))
     return [
         Match(
-            object_id=object_id,
+            object_id=pk,
             score=min(1.0, score),
-            shared=vectors.shared(query.full, full),
-            year=candidates[object_id][0],
-            state=candidates[object_id][1],
+            shared=vectors.shared(query.full, matrix.row(i)),
+            year=int(matrix.years[i]),
+            state=matrix.state_names[matrix.states[i]],
         )
-        for score, object_id, full in ranked[:limit]
+        for score, pk, matrix, i in found[:limit]
     ]

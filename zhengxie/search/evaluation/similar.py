@@ -19,7 +19,7 @@ from random import Random
 import numpy as np
 from scipy import sparse
 
-from .. import similar, vectors
+from .. import vectors
 from ..text import index_words
 
 PARAPHRASES = Path(__file__).with_name("paraphrases.jsonl")
@@ -81,77 +81,67 @@ def _terms(doc: Doc) -> list[str]:
 
 
 class Corpus:
-    """The corpus as the platform would hold it, in compact arrays (a hundred thousand 2,000-character
-    texts are ~100 million words): stage one scores the cut vectors with `vectors.Matrix` and takes
-    `similar.CANDIDATES`; stage two ranks them by exact cosine of full TF-IDF vectors, as `search.similar`
-    does. Brute force ranks every document by that exact cosine."""
+    """The corpus twice: as the platform holds it (`vectors.Matrix.from_terms`, scored by `Matrix.scores`
+    and `vectors.top`, as `search.similar` does) and as an independent brute force (a full TF-IDF matrix
+    multiplied by each query). Kept in compact arrays: a hundred thousand 2,000-character texts are ~100
+    million words."""
 
     def __init__(self, docs: list[Doc], log=print) -> None:
         started = time.perf_counter()
         self.n = len(docs)
         vocabulary: dict[str, int] = {}
-        counted: list[tuple[np.ndarray, np.ndarray]] = []
+        self.term_ids: list[np.ndarray] = []
         for i, doc in enumerate(docs):
-            ids = np.fromiter(
-                (vocabulary.setdefault(t, len(vocabulary)) for t in _terms(doc)), dtype=np.int32
+            terms = _terms(doc)
+            self.term_ids.append(
+                np.fromiter(
+                    (vocabulary.setdefault(t, len(vocabulary)) for t in terms),
+                    dtype=np.int32,
+                    count=len(terms),
+                )
             )
-            counted.append(np.unique(ids, return_counts=True))
             if log and i and i % 20_000 == 0:
                 log(f"    segmented {i:,} ({time.perf_counter() - started:.0f} s)")
-        self.vocabulary = vocabulary
         self.words = np.array(list(vocabulary), dtype=object)
-        df = np.zeros(len(vocabulary), dtype=np.int64)
+        counted = [np.unique(ids, return_counts=True) for ids in self.term_ids]
+        df_array = np.zeros(len(vocabulary), dtype=np.int64)
         for ids, _ in counted:
-            df[ids] += 1
-        idf = np.log((1 + self.n) / (1 + df)) + 1  # vectors.idf
+            df_array[ids] += 1
+        self.df = dict(zip(self.words.tolist(), df_array.tolist(), strict=True))
+        # Brute force, computed here with numpy alone.
+        idf = np.log((1 + self.n) / (1 + df_array)) + 1
         indptr, indices, data = [0], [], []
-        cut_rows = []
         for ids, counts in counted:
             weights = (1 + np.log(counts)) * idf[ids]
-            weights = weights / (np.sqrt((weights**2).sum()) or 1.0)
+            data.append((weights / (np.sqrt((weights**2).sum()) or 1.0)).astype(np.float32))
             indices.append(ids)
-            data.append(weights.astype(np.float32))
             indptr.append(indptr[-1] + len(ids))
-            keep = np.argsort(-weights, kind="stable")[: vectors.TOP_TERMS]
-            cut = weights[keep] / (np.sqrt((weights[keep] ** 2).sum()) or 1.0)
-            cut_rows.append((ids[keep], cut))
         self.full = sparse.csr_matrix(
             (np.concatenate(data), np.concatenate(indices), np.asarray(indptr)),
             shape=(self.n, len(vocabulary)),
         )
-        self.cut_rows = cut_rows
-        self.matrix = vectors.Matrix.build(
-            [
-                (i, 2026, "filed", dict(zip(self.words[ids], cut.tolist(), strict=True)))
-                for i, (ids, cut) in enumerate(cut_rows)
-            ]
+        # The platform's matrix.
+        self.matrix = vectors.Matrix.from_terms(
+            ((i, 2026, "filed", self.terms(i)) for i in range(self.n)), self.df, self.n
         )
         if log:
-            log(
-                f"    corpus of {self.n:,}: {time.perf_counter() - started:.0f} s, {self.full.nnz:,} full weights"
-            )
+            log(f"    corpus of {self.n:,}: {time.perf_counter() - started:.0f} s, {self.full.nnz:,} weights")
 
-    def _cut(self, i: int) -> dict[str, float]:
-        ids, cut = self.cut_rows[i]
-        return dict(zip(self.words[ids], cut.tolist(), strict=True))
+    def terms(self, i: int) -> list[str]:
+        return self.words[self.term_ids[i]].tolist()
 
     def platform_top(self, i: int, k: int = 10) -> list[int]:
-        """What the platform returns (search.similar): candidates by the cut vectors, ranked exactly."""
-        scores = self.matrix.scores(self._cut(i))
-        scores[i] = 0
-        candidates = np.asarray(vectors.top(scores, similar.CANDIDATES), dtype=np.int64)
-        if not len(candidates):
-            return []
-        exact = (self.full[candidates] @ self.full[i].T).toarray().ravel()
-        order = np.lexsort((-candidates, -exact))
-        return [int(candidates[j]) for j in order[:k] if exact[j] > 0]
+        """What search.similar returns for document i's text: its vector against every other row."""
+        query = vectors.weigh(self.terms(i), self.df, self.n, top=None)
+        mask = np.ones(self.n, dtype=bool)
+        mask[i] = False
+        return vectors.top(self.matrix.scores(query), k, mask)
 
     def exact_top(self, i: int, k: int = 10) -> list[int]:
-        """Brute force: every document by exact cosine; ties go to the later document, as in platform_top."""
+        """Brute force: every document by exact cosine."""
         scores = (self.full @ self.full[i].T).toarray().ravel()
         scores[i] = 0
-        order = np.lexsort((-np.arange(self.n), -scores))[:k]
-        return [int(j) for j in order if scores[j] > 0]
+        return vectors.top(scores, k)
 
 
 def generate(n: int, rng: Random, log=print) -> list[Doc]:
