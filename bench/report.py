@@ -218,7 +218,9 @@ def _search(out: Rows, search: dict) -> None:
         "-",
         out.mark(f"{search['peak_rss_mb']:,.0f} MB", search["peak_rss_mb"] > MEMORY_TARGET_MB),
     )
-    quality = search.get("quality")
+
+
+def _quality(out: Rows, quality: dict) -> None:
     if quality:
         out.add(
             f"similar: recall@10 against exact cosine, {quality['planted']:,} planted near-duplicates",
@@ -253,6 +255,8 @@ def table(results: dict[str, dict], notes: list[str]) -> str:
             _throughput(out, result["throughput"])
         if "search" in result:
             _search(out, result["search"])
+        if "quality" in result:
+            _quality(out, result["quality"])
         rows.extend(out.rows)
         misses += out.misses
     widths = [max(width(row[i]) for row in [HEADER, *rows]) for i in range(len(HEADER))]

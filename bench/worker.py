@@ -8,7 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
-PARTS = ("roster", "proposals", "burst", "wrk", "search")
+PARTS = ("roster", "proposals", "burst", "wrk", "search", "quality")
 
 
 def log(message: str) -> None:
@@ -75,11 +75,12 @@ def main(argv: list[str] | None = None) -> None:
         out["search"]["throughput"] = search_pages.throughput(
             database_url, out["search"]["rows"], log=log, duration=args.wrk_seconds
         )
-        if connection.vendor == "sqlite":  # the corpus is the same whatever the database: measured once
-            from zhengxie.search.evaluation import similar as evaluation
+    if "quality" in parts and connection.vendor == "sqlite":
+        # The evaluation corpus lives in memory, the same whatever the database: measured once, here.
+        from zhengxie.search.evaluation import similar as evaluation
 
-            out["search"]["quality"] = evaluation.rounded(evaluation.evaluate(log=log))
-            log(f"  similar quality: {out['search']['quality']}")
+        out["quality"] = evaluation.rounded(evaluation.evaluate(log=log))
+        log(f"  similar quality: {out['quality']}")
     if "burst" in parts:
         org = burst.ensure(log)
         queries = burst.queries_in_process(org)
