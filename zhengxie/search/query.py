@@ -20,6 +20,7 @@ from .text import MAX_QUERY_CHARS, normalize, query_words
 
 PER_PAGE = 20
 MAX_PAGES = 50  # deeper than the 1,000th hit a person narrows the search instead
+COUNT_LIMIT = PER_PAGE * MAX_PAGES
 MAX_WORDS = 8
 SNIPPET_CHARS = 120
 
@@ -45,6 +46,15 @@ class Results:
     page: int = 1
     pages: int = 0
     message: str = ""
+
+    @property
+    def more(self) -> bool:
+        """More matches than the pages show (the total is then a lower bound)."""
+        return self.total > COUNT_LIMIT
+
+    @property
+    def shown(self) -> int:
+        return min(self.total, COUNT_LIMIT)
 
     @property
     def has_next(self) -> bool:
@@ -105,8 +115,10 @@ def _sql(actor, sources, words, facets) -> tuple[str, str, list, list]:
 
 
 def _count(base: str, args: list) -> int:
+    """Matches, counted up to one past what the pages can show: a common word's hundred thousand hits are
+    not counted one by one."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {base}", args)
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) AS hits", [*args, COUNT_LIMIT + 1])
         return cursor.fetchone()[0]
 
 

@@ -236,3 +236,13 @@ def test_a_reply_under_review_is_hidden_from_the_proposer(pw):
     services.submit_reply(actor=pw.actor(pw.handlers[0]), reply=reply)
     assert search(pw.actor(pw.staff), "停车场", source="reply").total == 1
     assert search(pw.actor(pw.bob), "停车场", source="reply").total == 0
+
+
+def test_a_common_word_is_counted_only_as_far_as_the_pages_go(pw, monkeypatch):
+    from zhengxie.search import query
+
+    monkeypatch.setattr(query, "COUNT_LIMIT", 5)
+    for i in range(7):
+        submitted(pw, title=f"关于公交站点的第{i}号建议", reason="公交", suggestions="优化")
+    results = search(pw.actor(pw.staff), "公交")
+    assert results.more and results.shown == 5 and results.total == 6
