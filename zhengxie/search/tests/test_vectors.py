@@ -80,3 +80,38 @@ def test_the_benchmarks_block_by_block_segmentation_equals_the_platforms():
         topic = rng.randrange(len(texts.topics))
         text = f"{texts.title(rng, topic)}\n{texts.reason(rng, topic)}\n{texts.suggestions(rng, topic)}（2026年）"
         assert words_of(text) == index_words(text)
+
+
+def test_full_vector_matrix_holds_exactly_what_weigh_gives():
+    rows = [(1, 2025, "filed", ["公交", "公交", "线路"]), (2, 2026, "closed", ["电梯", "加装", "公交"])]
+    df, docs = {"公交": 5, "线路": 2, "电梯": 1}, 10
+    matrix = vectors.Matrix.from_terms(rows, df, docs)
+    for i, (_, _, _, terms) in enumerate(rows):
+        expected = vectors.weigh(terms, df, docs, top=None)
+        got = matrix.row(i)
+        assert got.keys() == expected.keys()
+        assert all(math.isclose(got[t], expected[t], rel_tol=1e-6) for t in expected)
+    assert list(matrix.years) == [2025, 2026] and matrix.state_mask({"closed"}).tolist() == [False, True]
+    query = vectors.weigh(["电梯", "加装"], df, docs, top=None)
+    assert vectors.top(matrix.scores(query), 10) == [1]
+
+
+def test_least_recently_used_organisations_are_dropped_past_the_budget(monkeypatch):
+    from zhengxie.search import similar
+
+    def index(weights):
+        matrix = vectors.Matrix.from_terms([(1, 2026, "filed", [f"w{i}" for i in range(weights)])], {}, 1)
+        return similar.OrgIndex(
+            base=matrix,
+            base_rows={},
+            stamp=None,
+            counts_stamp=None,
+            delta=vectors.Matrix.from_terms([], {}, 1),
+        )
+
+    monkeypatch.setattr(similar, "MAX_WEIGHTS", 10)
+    monkeypatch.setattr(similar, "_indexes", similar.OrderedDict())
+    similar._indexes[(1, "proposal")] = index(6)
+    similar._indexes[(2, "proposal")] = index(6)
+    similar._evict()
+    assert list(similar._indexes) == [(2, "proposal")]
