@@ -49,19 +49,25 @@ def examples(organization: Organization) -> list[Example]:
             .values_list("proposal_id", "unit_id")
         ):
             led[proposal_id].add(unit_id)
+        # Whole-organisation reads, filtered here: an IN list of every assigned proposal would pass the
+        # databases' parameter limits (65,535 on PostgreSQL) at a city's hundred thousand.
         facts = {
             pk: (category, submitted)
-            for pk, category, submitted in Proposal.objects.filter(
-                organization=organization, pk__in=list(led)
-            ).values_list("pk", "category_id", "submitted_at")
+            for pk, category, submitted in Proposal.objects.filter(organization=organization)
+            .values_list("pk", "category_id", "submitted_at")
+            .iterator(chunk_size=5000)
+            if pk in led
         }
-        vectors_of = dict(
-            Entry.objects.filter(organization=organization, source="proposal", object_id__in=list(led))
+        vectors_of = {
+            pk: keywords
+            for pk, keywords in Entry.objects.filter(organization=organization, source="proposal")
             .exclude(keywords="")
             .values_list("object_id", "keywords")
-        )
+            .iterator(chunk_size=5000)
+            if pk in facts
+        }
     # In the order they were submitted: `evaluate` learns from the older ones and tests on the newer.
-    order = sorted(led, key=lambda pk: (facts[pk][1] or timezone.now(), pk))
+    order = sorted(facts, key=lambda pk: (facts[pk][1] or timezone.now(), pk))
     return [
         Example(pk, facts[pk][0], vectors.decode(vectors_of[pk]), led[pk]) for pk in order if pk in vectors_of
     ]
