@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.db.models import Max
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from . import vectors
@@ -36,7 +37,8 @@ MAX_WEIGHTS = 60_000_000
 class OrgIndex:
     base: vectors.Matrix
     base_rows: dict[int, int]  # object id -> row in base
-    stamp: datetime | None  # the newest updated_at the index holds
+    settled: datetime  # entries written up to this moment are all in the index
+    recent: dict[int, datetime]  # updated_at of the entries held that were written after `settled`
     counts_stamp: object  # the word counts it was weighed with
     delta: vectors.Matrix
     delta_rows: dict[int, tuple[int, str, list[str]]] = field(default_factory=dict)
@@ -49,12 +51,21 @@ _counts: dict[str, object] = {}
 _lock = threading.Lock()
 
 
-def _rows(organization_id: int, source: str, since: datetime | None = None):
+def _rows(organization_id: int, source: str, pks: list[int] | None = None):
     rows = Entry.objects.filter(organization_id=organization_id, source=source)
-    if since is not None:
-        rows = rows.filter(updated_at__gt=since)
+    if pks is not None:
+        rows = rows.filter(object_id__in=pks)
     return rows.values_list("object_id", "year", "state", "title_words", "words", "updated_at").iterator(
         chunk_size=2000
+    )
+
+
+def _stamps(organization_id: int, source: str, since: datetime) -> list[tuple[int, datetime]]:
+    """(object id, updated_at) of the entries written after `since`: the index alone, no words."""
+    return list(
+        Entry.objects.filter(
+            organization_id=organization_id, source=source, updated_at__gt=since
+        ).values_list("object_id", "updated_at")
     )
 
 
@@ -64,19 +75,22 @@ def _terms(title_words: str, words: str) -> list[str]:
 
 def _build(organization_id: int, source: str, df: dict[str, int], docs: int, counts_stamp) -> OrgIndex:
     started = time.perf_counter()
-    stamp = None
+    began = timezone.now()
+    settled = began - LATE_COMMIT
+    recent: dict[int, datetime] = {}
 
     def rows():
-        nonlocal stamp
         for object_id, year, state, title_words, words, updated_at in _rows(organization_id, source):
-            stamp = updated_at if stamp is None or updated_at > stamp else stamp
+            if updated_at > settled:
+                recent[object_id] = updated_at
             yield object_id, year, state, _terms(title_words, words)
 
     base = vectors.Matrix.from_terms(rows(), df, docs)
     return OrgIndex(
         base=base,
         base_rows={int(pk): i for i, pk in enumerate(base.ids)},
-        stamp=stamp,
+        settled=settled,
+        recent=recent,
         counts_stamp=counts_stamp,
         delta=vectors.Matrix.from_terms([], df, docs),
         hidden=np.zeros(len(base), dtype=bool),
@@ -93,9 +107,10 @@ def _evict() -> None:
 def _current(organization_id: int, source: str) -> OrgIndex:
     """The organisation's index, brought up to date with what was written since it was built.
 
-    Entries are re-read from a minute before the newest one held: a transaction that wrote earlier but
-    committed later is still picked up (one small range read of the (organisation, source, updated_at)
-    index per query)."""
+    Every query reads the (object id, updated_at) of the entries written after `settled` from the
+    (organisation, source, updated_at) index, and the words of those it does not hold yet. `settled` trails
+    the clock by LATE_COMMIT: a transaction that wrote earlier but committed later is still picked up, and
+    once a minute has passed nothing before it can change unseen, so an idle organisation reads nothing."""
     key = (organization_id, source)
     df, docs, counts_stamp = _word_counts()
     with _lock:
@@ -106,20 +121,26 @@ def _current(organization_id: int, source: str) -> OrgIndex:
             _evict()
             return index
         _indexes.move_to_end(key)
-        since = index.stamp - LATE_COMMIT if index.stamp else None
-        changed = False
-        for object_id, year, state, title_words, words, updated_at in _rows(organization_id, source, since):
-            values = (year, state, _terms(title_words, words))
-            if index.delta_rows.get(object_id) != values:
-                index.delta_rows[object_id] = values
-                changed = True
-            index.stamp = max(index.stamp, updated_at) if index.stamp else updated_at
-            row = index.base_rows.get(object_id)
-            if row is not None:
-                index.hidden[row] = True
+        now = timezone.now()
+        new = [
+            (pk, at)
+            for pk, at in _stamps(organization_id, source, index.settled)
+            if index.recent.get(pk) != at
+        ]
+        if new:
+            for object_id, year, state, title_words, words, updated_at in _rows(
+                organization_id, source, [pk for pk, _ in new]
+            ):
+                index.delta_rows[object_id] = (year, state, _terms(title_words, words))
+                index.recent[object_id] = updated_at
+                row = index.base_rows.get(object_id)
+                if row is not None:
+                    index.hidden[row] = True
+        index.settled = max(index.settled, now - LATE_COMMIT)
+        index.recent = {pk: at for pk, at in index.recent.items() if at > index.settled}
         if len(index.delta_rows) > DELTA_LIMIT:
             index = _indexes[key] = _build(organization_id, source, df, docs, counts_stamp)
-        elif changed:
+        elif new:
             index.delta = vectors.Matrix.from_terms(
                 [(pk, *values) for pk, values in index.delta_rows.items()], df, docs
             )

@@ -104,7 +104,8 @@ def test_least_recently_used_organisations_are_dropped_past_the_budget(monkeypat
         return similar.OrgIndex(
             base=matrix,
             base_rows={},
-            stamp=None,
+            settled=None,
+            recent={},
             counts_stamp=None,
             delta=vectors.Matrix.from_terms([], {}, 1),
         )
