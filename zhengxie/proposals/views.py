@@ -440,16 +440,19 @@ def _similar_year(actor) -> int | None:
         return None
 
 
+@require_POST
 def similar(request):
-    """The similar-proposals panel of the writing form (htmx, as the member types)."""
+    """The similar-proposals panel of the writing form (htmx, as the member types). POST, because the text
+    being written (up to 6,000 characters) does not fit in a URL (servers refuse lines past 4 kB)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
     actor = request.actor
     if actor is None or not (actor.can("proposals.submit") or actor.can("proposals.manage")):
         raise PermissionDenied("您没有执行此操作的权限。")
+    data = request.POST
     exclude = request.GET.get("pk", "")
-    title = request.GET.get("title", "")[:200]
-    body = (request.GET.get("reason", "") + "\n" + request.GET.get("suggestions", ""))[:20_000]
+    title = data.get("title", "")[:200]
+    body = (data.get("reason", "") + "\n" + data.get("suggestions", ""))[:20_000]
     if len((title + body).strip()) < similarity.MIN_CHARS:
         return render(request, "proposals/includes/similar.html", {"prompt": True})
     found = similarity.similar_proposals(

@@ -105,18 +105,19 @@ def test_writing_form_panel_follows_what_is_typed(client, pw):
     services.file_proposal(actor=pw.actor(pw.staff), proposal=Proposal.objects.get())
     client.force_login(pw.dave)
     url = reverse("proposals:similar")
-    assert "输入案由和内容后自动提示" in client.get(url).content.decode()
-    html = client.get(
+    assert "输入案由和内容后自动提示" in client.post(url).content.decode()
+    html = client.post(
         url, {"title": ELEVATOR_AGAIN["title"], "reason": ELEVATOR_AGAIN["reason"]}
     ).content.decode()
     assert ELEVATOR["title"] in html and "相似度" in html and "共同关键词" in html
     assert "并入此提案" not in html
-    huge = client.get(url, {"title": "电梯" * 5000, "reason": "'\"*NEAR:&|!" * 3000})
+    huge = client.post(url, {"title": "电梯" * 5000, "reason": "'\"*NEAR:&|!" * 3000})
     assert huge.status_code == 200
     client.force_login(pw.handlers[0])
-    assert client.get(url, {"title": "电梯"}).status_code == 403
+    assert client.post(url, {"title": "电梯"}).status_code == 403
     client.logout()
-    assert client.get(url).status_code == 401
+    assert client.post(url).status_code == 401
+    assert client.get(url).status_code == 405
 
 
 def test_staff_merge_a_duplicate_from_the_review_page(client, pw):
