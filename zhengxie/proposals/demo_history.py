@@ -14,7 +14,6 @@ from django_scopes import scopes_disabled
 
 from zhengxie.core.models import HandlingUnit, Member, Organization, Person, PlenarySession, RoleGrant
 from zhengxie.core.roles import Role
-from zhengxie.search import index, registry
 
 from . import demo_text as words
 from .models import Assignment, Category, Proposal, Proposer, Rating, Reply, Transition
@@ -66,13 +65,8 @@ class _History:
         ]
         if not self.members or not self.units:
             return 0
-        made = []
-        for session in sessions:
-            made += [self._proposal(session, n) for n in range(1, self.per_session + 1)]
-        source = registry.for_model(Proposal)
-        if source is not None:
-            for proposal in made:
-                index.write(source, proposal)
+        # Each proposal is indexed for search as it is saved (the search source's post_save signal).
+        made = [self._proposal(s, n) for s in sessions for n in range(1, self.per_session + 1)]
         return len(made)
 
     def _at(self, day, hour: int) -> datetime:

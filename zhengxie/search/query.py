@@ -15,7 +15,6 @@ from zhengxie.core.permissions import Actor
 
 from . import registry
 from .index import facet_tokens
-from .models import Entry
 from .text import MAX_QUERY_CHARS, normalize, query_words
 
 PER_PAGE = 20
@@ -233,7 +232,3 @@ def _hits(ranked: list[tuple[str, int]], words: list[str]) -> list[Hit]:
             )
         )
     return hits
-
-
-def entries_count(actor: Actor) -> int:
-    return Entry.objects.filter(organization=actor.organization).count()

@@ -88,31 +88,6 @@ class Matrix:
     columns: sparse.csc_matrix
 
     @classmethod
-    def build(cls, rows: list[tuple[int, int, str, Mapping[str, float]]]) -> "Matrix":
-        """rows: (id, year, state, vector)."""
-        vocabulary: dict[str, int] = {}
-        states: dict[str, int] = {}
-        r, c, v = [], [], []
-        for i, (_, _, state, vector) in enumerate(rows):
-            states.setdefault(state, len(states))
-            for term, weight in vector.items():
-                r.append(i)
-                c.append(vocabulary.setdefault(term, len(vocabulary)))
-                v.append(weight)
-        columns = sparse.csc_matrix(
-            (np.asarray(v, dtype=np.float32), (np.asarray(r, dtype=np.int32), np.asarray(c, dtype=np.int32))),
-            shape=(len(rows), max(1, len(vocabulary))),
-        )
-        return cls(
-            ids=np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)),
-            years=np.fromiter((row[1] or 0 for row in rows), dtype=np.int16, count=len(rows)),
-            states=np.fromiter((states[row[2]] for row in rows), dtype=np.int16, count=len(rows)),
-            state_names=list(states),
-            vocabulary=vocabulary,
-            columns=columns,
-        )
-
-    @classmethod
     def from_terms(
         cls, rows: Iterable[tuple[int, int | None, str, list[str]]], df: Mapping[str, int], docs: int
     ) -> "Matrix":

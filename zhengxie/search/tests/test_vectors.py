@@ -48,7 +48,9 @@ def test_matrix_scores_equal_brute_force_cosine_when_nothing_is_cut():
         for term in set(doc):
             df[term] = df.get(term, 0) + 1
     full = [vectors.weigh(doc, df, len(docs), top=None) for doc in docs]
-    matrix = vectors.Matrix.build([(i + 1, 2026, "filed", v) for i, v in enumerate(full)])
+    matrix = vectors.Matrix.from_terms(
+        [(i + 1, 2026, "filed", doc) for i, doc in enumerate(docs)], df, len(docs)
+    )
     query = full[17]
     scores = matrix.scores(query)
     brute = np.array([sum(query.get(t, 0) * w for t, w in v.items()) for v in full])
@@ -66,7 +68,7 @@ def test_top_honours_the_mask_and_skips_zero_scores():
 
 @pytest.mark.parametrize("vector", [{}, {"没有的词": 1.0}])
 def test_a_query_with_no_known_word_scores_nothing(vector):
-    matrix = vectors.Matrix.build([(1, 2026, "filed", {"公交": 1.0})])
+    matrix = vectors.Matrix.from_terms([(1, 2026, "filed", ["公交"])], {}, 1)
     assert vectors.top(matrix.scores(vector), 10) == []
 
 
