@@ -39,6 +39,13 @@ def handled(pw, *, co=True):
 
 def answered(pw):
     proposal = handled(pw)
+    reply = answer(pw, proposal)
+    proposal.refresh_from_db()
+    return proposal, reply
+
+
+def answer(pw, proposal):
+    """A handled proposal (lead and co-handling unit) gets its countersign and its approved reply."""
     lead, co = proposal.assignments.order_by("id")
     services.countersign(actor=pw.actor(pw.handlers[1]), assignment=co, opinion="同意主办单位意见。")
     reply = services.save_reply(
@@ -50,8 +57,7 @@ def answered(pw):
     )
     services.submit_reply(actor=pw.actor(pw.handlers[0]), reply=reply)
     services.review_reply(actor=pw.actor(pw.staff), reply=reply, approve=True)
-    proposal.refresh_from_db()
-    return proposal, reply
+    return reply
 
 
 def in_state(pw, state):
