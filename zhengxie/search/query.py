@@ -4,9 +4,10 @@ word is quoted (FTS5) or parsed as plain text (PostgreSQL)."""
 
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django_scopes import scopes_disabled
@@ -20,6 +21,11 @@ from .text import MAX_QUERY_CHARS, normalize, query_words
 PER_PAGE = 20
 MAX_PAGES = 50  # deeper than the 1,000th hit a person narrows the search instead
 COUNT_LIMIT = PER_PAGE * MAX_PAGES
+# Past COUNT_LIMIT matches (a common word in a city's hundred thousand records) the newest RANK_POOL are
+# ranked, not every match: ranking costs each match a few microseconds, and a search must answer in 100 ms.
+RANK_POOL = 2000
+# A person who may open only a few records (their own proposals) searches those directly.
+SMALL_REACH = 500
 MAX_WORDS = 8
 SNIPPET_CHARS = 120
 
@@ -56,6 +62,10 @@ class Results:
         return min(self.total, COUNT_LIMIT)
 
     @property
+    def pool(self) -> int:
+        return RANK_POOL
+
+    @property
     def has_next(self) -> bool:
         return self.page < self.pages
 
@@ -64,20 +74,32 @@ class Results:
         return self.page > 1
 
 
-def _visibility(actor: Actor, sources: list[registry.Source]) -> tuple[str, list]:
-    """SQL limiting entries to the sources' records this actor may open."""
-    parts, params = [], []
+def _restrictions(
+    actor: Actor, sources: list[registry.Source]
+) -> tuple[list[str], list[tuple[str, str, list]]]:
+    """(sources the actor may search whole, [(source, SQL of the ids they may open, its parameters)])."""
+    whole, limited = [], []
     for source in sources:
         visible = source.visible(actor)
         if visible is None:
             continue
         if visible is registry.ALL:
-            parts.append("e.source = %s")
-            params.append(source.name)
-            continue
-        sql, sub = visible.values("pk").query.sql_with_params()
+            whole.append(source.name)
+        else:
+            sql, sub = visible.values("pk").query.sql_with_params()
+            limited.append((source.name, sql, list(sub)))
+    return whole, limited
+
+
+def _visibility(whole: list[str], limited: list[tuple[str, str, list]]) -> tuple[str, list]:
+    """SQL limiting entries to the records this actor may open."""
+    parts, params = [], []
+    for name in whole:
+        parts.append("e.source = %s")
+        params.append(name)
+    for name, sql, sub in limited:
         parts.append(f"(e.source = %s AND e.object_id IN ({sql}))")
-        params += [source.name, *sub]
+        params += [name, *sub]
     if not parts:
         return "1 = 0", []
     return "(" + " OR ".join(parts) + ")", params
@@ -88,29 +110,41 @@ def _fts5_match(facets: list[str], words: list[str]) -> str:
     return f"facets : ({' '.join(facets)}) AND {{title_words words}} : ({quoted})"
 
 
-def _sql(actor, sources, words, facets) -> tuple[str, str, list, list]:
-    """(FROM/WHERE part, ORDER BY part, its parameters, the ORDER BY's parameters) for this database."""
-    where, params = _visibility(actor, sources)
-    org = actor.organization.pk
+def _sql(org: int, where: str, params: list, words, facets) -> tuple[str, str, list, list]:
+    """(FROM/WHERE part, rank expression (lower ranks first), its parameters, the rank's parameters)."""
     if connection.vendor == "sqlite":
         base = (
             "FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid"
             f" WHERE search_fts MATCH %s AND e.organization_id = %s AND {where}"
         )
-        return (
-            base,
-            "bm25(search_fts, 10.0, 1.0, 0.0), e.id DESC",
-            [_fts5_match(facets, words), org, *params],
-            [],
-        )
+        return base, "bm25(search_fts, 10.0, 1.0, 0.0)", [_fts5_match(facets, words), org, *params], []
     base = (
         "FROM search_entry e"
         " WHERE e.vector @@ (plainto_tsquery('simple', %s) && plainto_tsquery('simple', %s))"
         f" AND e.organization_id = %s AND {where}"
     )
-    order = "ts_rank(e.vector, plainto_tsquery('simple', %s)) DESC, e.id DESC"
+    # The small in-line vector of title and key words (migration 0002), not the whole one of each match.
+    rank = "-ts_rank(e.rank_vector, plainto_tsquery('simple', %s))"
     text = " ".join(words)
-    return base, order, [text, " ".join(facets), org, *params], [text]
+    return base, rank, [text, " ".join(facets), org, *params], [text]
+
+
+@contextmanager
+def _index_scans_only():
+    """PostgreSQL: read matches through the GIN index. Its planner does not count the cost of unpacking each
+    row's vector and may otherwise check a common word row by row over the whole table (seconds)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        yield
+        # Inside a longer transaction the settings would outlive the search (an error rolls them back).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = on")
+            cursor.execute("SET LOCAL enable_indexscan = on")
 
 
 def _count(base: str, args: list) -> int:
@@ -123,11 +157,59 @@ def _count(base: str, args: list) -> int:
         return cursor.fetchone()[0]
 
 
-def _ranked(base: str, order: str, args: list, order_args: list, offset: int) -> list[tuple[str, int]]:
+def _ranked(
+    base: str, rank: str, args: list, rank_args: list, offset: int, pool: bool
+) -> list[tuple[str, int]]:
+    """One page of matches, best first; with `pool`, of the newest RANK_POOL matches only."""
+    with connection.cursor() as cursor:
+        if pool:
+            sql = (
+                f"SELECT source, object_id FROM (SELECT e.id, e.source, e.object_id, {rank} AS r {base}"  # noqa: S608
+                " ORDER BY e.id DESC LIMIT %s) AS pool ORDER BY r, id DESC LIMIT %s OFFSET %s"
+            )
+            cursor.execute(sql, [*rank_args, *args, RANK_POOL, PER_PAGE, offset])
+        else:
+            sql = f"SELECT e.source, e.object_id {base} ORDER BY {rank}, e.id DESC LIMIT %s OFFSET %s"  # noqa: S608
+            cursor.execute(sql, [*args, *rank_args, PER_PAGE, offset])
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _reach(org: int, whole, limited) -> list[int] | None:
+    """The entry ids a person with a narrow view may open (their own proposals, say), when there are at most
+    SMALL_REACH of them; None otherwise."""
+    if whole or not limited:
+        return None
+    where, params = _visibility([], limited)
+    with connection.cursor() as cursor:
+        sql = f"SELECT e.id FROM search_entry e WHERE e.organization_id = %s AND {where} LIMIT %s"  # noqa: S608
+        cursor.execute(sql, [org, *params, SMALL_REACH + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= SMALL_REACH else None
+
+
+def _within(ids: list[int], words: list[str], filters: dict) -> list[tuple[str, int]]:
+    """Every entry among `ids` holding all the words (and the filters), those with more of them in the title
+    first, then the newest: a few hundred rows read directly instead of every match of the organisation."""
+    if not ids:
+        return []
+    find = "instr" if connection.vendor == "sqlite" else "strpos"
+    holds, params = [], []
+    for word in words:
+        holds.append(f"{find}(' ' || e.title_words || ' ' || e.words || ' ', %s) > 0")
+        params.append(f" {word} ")
+    in_title = " + ".join(
+        f"(CASE WHEN {find}(' ' || e.title_words || ' ', %s) > 0 THEN 1 ELSE 0 END)" for _ in words
+    )
+    title_params = [f" {word} " for word in words]
+    for column, value in filters.items():
+        holds.append(f"e.{column} = %s")
+        params.append(value)
+    marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT e.source, e.object_id {base} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*args, *order_args, PER_PAGE, offset],
+            f"SELECT e.source, e.object_id FROM search_entry e WHERE e.id IN ({marks})"  # noqa: S608
+            f" AND {' AND '.join(holds)} ORDER BY {in_title} DESC, e.id DESC",
+            [*ids, *params, *title_params],
         )
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
@@ -184,18 +266,34 @@ def search(
         notes.append("单字只能找到单独成词的字，输入词语可以找到更多。")
     results.words = words
     chosen = [registry.get(source)] if source in {s.name for s in registry.sources()} else registry.sources()
-    facets = facet_tokens(
-        actor.organization.pk, chosen[0].name if len(chosen) == 1 else "", year, kind, state
-    )
-    if len(chosen) != 1:
-        facets = [t for t in facets if not t.startswith("t")]
-    base, order, args, order_args = _sql(actor, chosen, words, facets)
-    total = _count(base, args)
-    results.total = total
-    results.pages = min(MAX_PAGES, math.ceil(total / PER_PAGE))
-    results.page = page = max(1, min(page, results.pages))
-    if total:
-        results.hits = _hits(_ranked(base, order, args, order_args, (page - 1) * PER_PAGE), words)
+    org = actor.organization.pk
+    whole, limited = _restrictions(actor, chosen)
+    reach = _reach(org, whole, limited)
+    if reach is not None:
+        filters = {"source": chosen[0].name} if len(chosen) == 1 else {}
+        filters.update({k: v for k, v in (("year", year), ("kind", kind), ("state", state)) if v})
+        found = _within(reach, words, filters)
+        results.total = len(found)
+        results.pages = math.ceil(len(found) / PER_PAGE)
+        results.page = page = max(1, min(page, results.pages))
+        ranked = found[(page - 1) * PER_PAGE : page * PER_PAGE]
+    else:
+        facets = facet_tokens(org, chosen[0].name if len(chosen) == 1 else "", year, kind, state)
+        if len(chosen) != 1:
+            facets = [t for t in facets if not t.startswith("t")]
+        where, params = _visibility(whole, limited)
+        base, rank, args, rank_args = _sql(org, where, params, words, facets)
+        with _index_scans_only():
+            results.total = total = _count(base, args)
+            results.pages = min(MAX_PAGES, math.ceil(total / PER_PAGE))
+            results.page = page = max(1, min(page, results.pages))
+            ranked = (
+                _ranked(base, rank, args, rank_args, (page - 1) * PER_PAGE, pool=results.more)
+                if total
+                else []
+            )
+    if results.total:
+        results.hits = _hits(ranked, words)
     else:
         notes.append("没有找到相关记录，可以减少检索词或换个说法。")
     results.message = "".join(notes)

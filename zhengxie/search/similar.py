@@ -1,13 +1,14 @@
 """Similar records: the ten closest by TF-IDF cosine among an organisation's records of this and earlier
-years, with the words they share — exact, not approximate.
+years, with the words they share.
 
 Each process keeps, per organisation, a sparse matrix of the records' full TF-IDF vectors (every word,
 weighed with the word counts of the last `zhengxie reindex`): a base built from the entries' words at the
 first query, and a small delta of the entries written since, found through (organization, source,
-updated_at). A query is one sparse product over each; a record in the delta hides its older row in the
-base, and the base is built again when the delta grows past DELTA_LIMIT or the word counts change. Cutting
-the vectors to their heaviest words was measured first and found only 75 % of the exact ten at 100,000
-proposals (search.evaluation.similar), so nothing is cut. The matrices of the organisations used least
+updated_at). A query searches each in two stages (`vectors.Matrix.best`: the rows sharing its heaviest
+words, then those scored exactly); a record in the delta hides its older row in the base, and the base is
+built again when the delta grows past DELTA_LIMIT or the word counts change. Cutting the stored vectors to
+their heaviest words was measured first and found only 75 % of the exact ten at 100,000 proposals, so
+nothing is cut; the two stages find 99.6 % (search.evaluation.similar). The matrices of the organisations used least
 recently are dropped when all of them together pass MAX_WEIGHTS (memory).
 """
 
@@ -29,8 +30,9 @@ from .text import index_words
 DELTA_LIMIT = 2000
 LATE_COMMIT = timedelta(seconds=60)
 LIMIT = 10
-# ~8 bytes a weight: 60 million weights (~500 MB) hold the proposals of two cities of 100,000 at once.
-MAX_WEIGHTS = 60_000_000
+# ~8 bytes a weight, each held twice (by column and by row): a city of 100,000 proposals is ~48 million
+# (~400 MB); 64 million hold it and the proposals of several districts at once.
+MAX_WEIGHTS = 64_000_000
 
 
 @dataclass
@@ -223,7 +225,6 @@ def _nearest(organization_id, source, query: Query, year, exclude, states, also,
     for matrix, hidden in ((index.base, index.hidden), (index.delta, None)):
         if not len(matrix):
             continue
-        scores = matrix.scores(query.full)
         mask = np.ones(len(matrix), dtype=bool)
         if hidden is not None:
             mask &= ~hidden
@@ -233,14 +234,14 @@ def _nearest(organization_id, source, query: Query, year, exclude, states, also,
             mask &= matrix.state_mask(states) | np.isin(matrix.ids, list(also))
         if exclude:
             mask &= ~np.isin(matrix.ids, list(exclude))
-        for i in vectors.top(scores, limit, mask):
-            found.append((float(scores[i]), int(matrix.ids[i]), matrix, i))
+        for i, score in matrix.best(query.full, limit, mask):
+            found.append((score, int(matrix.ids[i]), matrix, i))
     found.sort(key=lambda item: (-item[0], -item[1]))
     return [
         Match(
             object_id=pk,
             score=min(1.0, score),
-            shared=vectors.shared(query.full, matrix.row(i)),
+            shared=matrix.shared(query.full, i),
             year=int(matrix.years[i]),
             state=matrix.state_names[matrix.states[i]],
         )

@@ -18,6 +18,11 @@ from scipy import sparse
 from .text import STOP_WORDS
 
 TOP_TERMS = 96
+# Similar records in two stages (Matrix.best): the query's PROBE_TERMS heaviest words find CANDIDATES rows,
+# which are then scored exactly over every word. Measured at 100,000 proposals (bench quality part):
+# 99.6 % of the exact ten, in a tenth of the time of the exact product over all the query's words.
+PROBE_TERMS = 128
+CANDIDATES = 1000
 TITLE_REPEAT = 2  # a title word counts as often again as it appears: the title says what a proposal asks
 
 
@@ -78,7 +83,8 @@ def shared(query: Mapping[str, float], other: Mapping[str, float], limit: int = 
 
 @dataclass
 class Matrix:
-    """Rows are records (ids, years, kinds of state), columns words; cosine scores by one sparse product."""
+    """Rows are records (ids, years, kinds of state), columns words: full TF-IDF vectors, held twice — by
+    column, to find the rows that share a query's words, and by row, to score those exactly."""
 
     ids: np.ndarray  # int64
     years: np.ndarray  # int16
@@ -86,6 +92,7 @@ class Matrix:
     state_names: list[str]
     vocabulary: dict[str, int]
     columns: sparse.csc_matrix
+    rows: sparse.csr_matrix
 
     @classmethod
     def from_terms(
@@ -131,29 +138,59 @@ class Matrix:
             state_names=list(states),
             vocabulary=vocabulary,
             columns=rows_matrix.tocsc(),
+            rows=rows_matrix,
         )
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def row(self, i: int) -> dict[str, float]:
-        """The stored vector of one row (for the words two records share)."""
-        words = list(self.vocabulary)
-        one = self.columns[i, :].tocsr()
-        return {words[j]: float(w) for j, w in zip(one.indices, one.data, strict=True)}
+    def shared(self, query: Mapping[str, float], i: int, limit: int = 5) -> list[str]:
+        """The words row i shares with the query, heaviest contribution first: why they are similar."""
+        start, end = self.rows.indptr[i], self.rows.indptr[i + 1]
+        weights = dict(
+            zip(self.rows.indices[start:end].tolist(), self.rows.data[start:end].tolist(), strict=True)
+        )
+        common = [(w * weights[c], t) for t, w in query.items() if (c := self.vocabulary.get(t)) in weights]
+        return [t for _, t in sorted(common, reverse=True)[:limit]]
 
     @property
     def nnz(self) -> int:
-        return int(self.columns.nnz)
+        """Weights held, both copies."""
+        return int(self.columns.nnz + self.rows.nnz)
 
-    def scores(self, query: Mapping[str, float]) -> np.ndarray:
-        """Cosine of the query with every row (both unit length): one product over the query's columns."""
-        cols = [(self.vocabulary[t], w) for t, w in query.items() if t in self.vocabulary]
-        if not cols or not len(self.ids):
-            return np.zeros(len(self.ids), dtype=np.float32)
+    def _columns_of(self, query: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        cols = sorted(
+            ((self.vocabulary[t], w) for t, w in query.items() if t in self.vocabulary), key=lambda c: -c[1]
+        )
         index = np.fromiter((c for c, _ in cols), dtype=np.int32, count=len(cols))
         weights = np.fromiter((w for _, w in cols), dtype=np.float32, count=len(cols))
+        return index, weights
+
+    def scores(self, query: Mapping[str, float]) -> np.ndarray:
+        """Exact cosine of the query with every row (both unit length): one product over all its columns."""
+        index, weights = self._columns_of(query)
+        if not len(index) or not len(self.ids):
+            return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.columns[:, index] @ weights).ravel()
+
+    def best(
+        self, query: Mapping[str, float], k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """(row, exact cosine) of the k closest rows among the masked ones, closest first, in two stages: the
+        rows sharing the query's PROBE_TERMS heaviest words, scored on those words, give CANDIDATES; these
+        are scored exactly over all its words. A row sharing none of those words is not found."""
+        index, weights = self._columns_of(query)
+        if not len(index) or not len(self.ids):
+            return []
+        probe = np.asarray(self.columns[:, index[:PROBE_TERMS]] @ weights[:PROBE_TERMS]).ravel()
+        candidates = np.asarray(top(probe, CANDIDATES, mask), dtype=np.int64)
+        if not len(candidates):
+            return []
+        dense = np.zeros(self.rows.shape[1], dtype=np.float32)
+        dense[index] = weights
+        exact = np.asarray(self.rows[candidates] @ dense).ravel()
+        order = [i for i in np.argsort(-exact, kind="stable")[:k] if exact[i] > 0]
+        return [(int(candidates[i]), float(exact[i])) for i in order]
 
     def state_mask(self, allowed: Iterable[str]) -> np.ndarray:
         codes = [i for i, name in enumerate(self.state_names) if name in set(allowed)]

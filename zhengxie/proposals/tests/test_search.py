@@ -246,3 +246,43 @@ def test_a_common_word_is_counted_only_as_far_as_the_pages_go(pw, monkeypatch):
         submitted(pw, title=f"关于公交站点的第{i}号建议", reason="公交", suggestions="优化")
     results = search(pw.actor(pw.staff), "公交")
     assert results.more and results.shown == 5 and results.total == 6
+
+
+def test_past_the_counted_matches_the_newest_are_ranked(pw, monkeypatch):
+    """A common word: the newest RANK_POOL matches are ranked (title first), not every match."""
+    from zhengxie.search import query
+
+    monkeypatch.setattr(query, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(query, "RANK_POOL", 3)
+    oldest = submitted(pw, title="关于公交站点改造的建议", reason="公交", suggestions="优化")
+    body_only = [
+        submitted(pw, title=f"关于道路优化的第{i}号建议", reason="沿线公交班次少。", suggestions="加密")
+        for i in range(4)
+    ]
+    newest = submitted(pw, title="关于公交票价的建议", reason="公交", suggestions="优惠")
+    results = search(pw.actor(pw.staff), "公交")
+    assert results.more
+    pks = [hit.record.pk for hit in results.hits]
+    # The three newest matches, the one with the word in its title first; the oldest is past the pool.
+    assert pks == [newest.pk, body_only[3].pk, body_only[2].pk]
+    assert oldest.pk not in pks
+
+
+@pytest.mark.parametrize("reach", [500, 0])
+def test_a_member_searches_their_own_proposals_the_same_either_way(pw, monkeypatch, reach):
+    """A member's few proposals are searched directly (SMALL_REACH); the index path gives the same hits."""
+    from zhengxie.search import query
+
+    monkeypatch.setattr(query, "SMALL_REACH", reach)
+    body = submitted(pw, title="关于优化营商环境的建议", reason="停车收费不透明。", suggestions="规范收费。")
+    title = submitted(pw, **PARKING)
+    services.submit_proposal(
+        actor=pw.actor(pw.dave), proposal=draft(pw, person=pw.dave, **PARKING)
+    )  # not his
+    bob = pw.actor(pw.bob)
+    assert [h.record.pk for h in search(bob, "停车").hits] == [title.pk, body.pk]
+    assert [h.record.pk for h in search(bob, "停车 收费").hits] == [body.pk]
+    assert search(bob, "停车", state=Proposal.State.FILED).total == 0
+    assert search(bob, "停车", year=pw.session.year).total == 2
+    assert search(bob, "停车", source="lead").total == 0
+    assert search(bob, "人才").total == 0

@@ -2,9 +2,10 @@
 
 1. Planted near-duplicates: a corpus of generated proposals (800–3,000 characters) holds `planted` copies
    of some of them — edited (sentences dropped, words swapped), reordered and partly rewritten (sentences
-   replaced by others of the same subject). For each copy, the platform's top ten (its vectors cut to the
-   48 heaviest words, scored by `vectors.Matrix`) is compared with the exact top ten by brute-force cosine
-   over full TF-IDF vectors: recall@10 is the share of the exact ten the platform also returns.
+   replaced by others of the same subject). For each copy, the platform's top ten (`vectors.Matrix.best`:
+   candidates found by the query's heaviest words, then scored exactly) is compared with the exact top ten
+   by brute-force cosine over full TF-IDF vectors: recall@10 is the share of the exact ten the platform also
+   returns.
 2. Paraphrases: 200 hand-written pairs (`paraphrases.jsonl`), the same request in other words. Both sides go
    into the corpus; for each first side, is its partner among the platform's ten?
 """
@@ -81,8 +82,8 @@ def _terms(doc: Doc) -> list[str]:
 
 
 class Corpus:
-    """The corpus twice: as the platform holds it (`vectors.Matrix.from_terms`, scored by `Matrix.scores`
-    and `vectors.top`, as `search.similar` does) and as an independent brute force (a full TF-IDF matrix
+    """The corpus twice: as the platform holds it (`vectors.Matrix.from_terms`, searched by `Matrix.best`
+    as `search.similar` does) and as an independent brute force (a full TF-IDF matrix
     multiplied by each query). Kept in compact arrays: a hundred thousand 2,000-character texts are ~100
     million words."""
 
@@ -135,7 +136,7 @@ class Corpus:
         query = vectors.weigh(self.terms(i), self.df, self.n, top=None)
         mask = np.ones(self.n, dtype=bool)
         mask[i] = False
-        return vectors.top(self.matrix.scores(query), k, mask)
+        return [row for row, _ in self.matrix.best(query, k, mask)]
 
     def exact_top(self, i: int, k: int = 10) -> list[int]:
         """Brute force: every document by exact cosine."""

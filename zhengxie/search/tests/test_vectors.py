@@ -58,6 +58,32 @@ def test_matrix_scores_equal_brute_force_cosine_when_nothing_is_cut():
     best = vectors.top(scores, 10)
     assert best[0] == 17
     assert list(best) == sorted(range(len(full)), key=lambda i: -brute[i])[:10]
+    # The two-stage search finds the same ten, with their exact scores, when its probe covers the query.
+    found = matrix.best(query, 10)
+    assert [i for i, _ in found] == list(best)
+    assert np.allclose([s for _, s in found], brute[best], atol=1e-5)
+
+
+def test_two_stage_search_scores_its_candidates_exactly_and_honours_the_mask(monkeypatch):
+    monkeypatch.setattr(vectors, "PROBE_TERMS", 1)
+    monkeypatch.setattr(vectors, "CANDIDATES", 2)
+    df, docs = {"电梯": 2, "加装": 3, "公交": 3, "老旧": 3}, 4
+    rows = [
+        (1, 2026, "filed", ["电梯", "公交"]),
+        (2, 2026, "filed", ["电梯", "加装", "老旧"]),
+        (3, 2026, "filed", ["加装", "老旧"]),  # shares no word of the probe: not a candidate
+        (4, 2026, "filed", ["公交"]),
+    ]
+    matrix = vectors.Matrix.from_terms(rows, df, docs)
+    query = vectors.weigh(["电梯", "加装", "老旧"], df, docs, top=None)
+    exact = matrix.scores(query)
+    found = matrix.best(query, 10)
+    # Stage one keeps the rows holding the query's heaviest word (电梯); stage two orders them exactly.
+    assert [i for i, _ in found] == [1, 0]
+    assert [round(s, 5) for _, s in found] == [round(float(exact[1]), 5), round(float(exact[0]), 5)]
+    assert matrix.best(query, 10, mask=np.array([True, False, True, True])) == [(0, found[1][1])]
+    shared = matrix.shared(query, 1)
+    assert shared[0] == "电梯" and set(shared) == {"电梯", "加装", "老旧"}  # the rarest word weighs most
 
 
 def test_top_honours_the_mask_and_skips_zero_scores():
@@ -90,7 +116,12 @@ def test_full_vector_matrix_holds_exactly_what_weigh_gives():
     matrix = vectors.Matrix.from_terms(rows, df, docs)
     for i, (_, _, _, terms) in enumerate(rows):
         expected = vectors.weigh(terms, df, docs, top=None)
-        got = matrix.row(i)
+        start, end = matrix.rows.indptr[i], matrix.rows.indptr[i + 1]
+        words = list(matrix.vocabulary)
+        got = {
+            words[c]: float(w)
+            for c, w in zip(matrix.rows.indices[start:end], matrix.rows.data[start:end], strict=True)
+        }
         assert got.keys() == expected.keys()
         assert all(math.isclose(got[t], expected[t], rel_tol=1e-6) for t in expected)
     assert list(matrix.years) == [2025, 2026] and matrix.state_mask({"closed"}).tolist() == [False, True]
