@@ -31,6 +31,8 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Similarity snapshots of one test's organisation must not answer for the next test's (same ids).
+    settings.SIMILAR_SNAPSHOTS = None
 
 
 @dataclass

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, found by TemplatesSetting beside the overrides in templates/
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -90,6 +91,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates: templates/django/forms/widgets/ writes options inline.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -175,6 +179,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Similar proposals: each organisation's matrix saved once, shared by the server's processes (search.similar).
+SIMILAR_SNAPSHOTS = VAR_DIR / "similar"
 MEDIA_URL = "/media/"
 
 # Uploads: the largest file the platform accepts anywhere; forms check their own limits too.

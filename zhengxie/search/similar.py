@@ -3,25 +3,31 @@ years, with the words they share.
 
 Each process keeps, per organisation, a sparse matrix of the records' full TF-IDF vectors (every word,
 weighed with the word counts of the last `zhengxie reindex`): a base built from the entries' words at the
-first query, and a small delta of the entries written since, found through (organization, source,
-updated_at). A query searches each in two stages (`vectors.Matrix.best`: the rows sharing its heaviest
+first query (or read from the snapshot a process saved in settings.SIMILAR_SNAPSHOTS), and a small delta of
+the entries written since, found through (organization, source, updated_at). A query searches each in two stages (`vectors.Matrix.best`: the rows sharing its heaviest
 words, then those scored exactly); a record in the delta hides its older row in the base, and the base is
 built again when the delta grows past DELTA_LIMIT or the word counts change. Cutting the stored vectors to
 their heaviest words was measured first and found only 75 % of the exact ten at 100,000 proposals, so
-nothing is cut; the two stages find 99.6 % (search.evaluation.similar). The matrices of the organisations used least
-recently are dropped when all of them together pass MAX_WEIGHTS (memory).
+nothing is cut; the two stages find 99.6 % (search.evaluation.similar). The matrices of the organisations
+used least recently are dropped when all of them together pass MAX_WEIGHTS (memory).
 """
 
+import json
+import os
+import shutil
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from scipy import sparse
 
 from . import vectors
 from .models import Entry, Term
@@ -43,7 +49,7 @@ class OrgIndex:
     recent: dict[int, datetime]  # updated_at of the entries held that were written after `settled`
     counts_stamp: object  # the word counts it was weighed with
     delta: vectors.Matrix
-    delta_rows: dict[int, tuple[int, str, list[str]]] = field(default_factory=dict)
+    delta_rows: dict[int, tuple[int, str, str, str]] = field(default_factory=dict)  # year, state, words
     hidden: np.ndarray | None = None  # base rows superseded by the delta
     built_s: float = 0.0
 
@@ -71,33 +77,130 @@ def _stamps(organization_id: int, source: str, since: datetime) -> list[tuple[in
     )
 
 
-def _terms(title_words: str, words: str) -> list[str]:
-    return vectors.key_terms(title_words.split(), words.split())
-
-
-def _build(organization_id: int, source: str, df: dict[str, int], docs: int, counts_stamp) -> OrgIndex:
+def _build(
+    organization_id: int, source: str, df: dict[str, int], docs: int, counts_stamp, *, fresh: bool = False
+) -> OrgIndex:
+    """The organisation's base matrix: unless `fresh`, the snapshot another process (or an earlier run)
+    saved for these word counts; else built from the entries, and saved."""
+    loaded = None if fresh else _load(organization_id, source, counts_stamp)
+    if loaded is not None:
+        return loaded
     started = time.perf_counter()
-    began = timezone.now()
-    settled = began - LATE_COMMIT
+    settled = timezone.now() - LATE_COMMIT
     recent: dict[int, datetime] = {}
 
     def rows():
         for object_id, year, state, title_words, words, updated_at in _rows(organization_id, source):
             if updated_at > settled:
                 recent[object_id] = updated_at
-            yield object_id, year, state, _terms(title_words, words)
+            yield object_id, year, state, title_words, words
 
-    base = vectors.Matrix.from_terms(rows(), df, docs)
+    index = _index(vectors.Matrix.from_texts(rows(), df, docs), settled, recent, counts_stamp)
+    index.built_s = time.perf_counter() - started
+    _save(organization_id, source, index)
+    return index
+
+
+def _index(base: vectors.Matrix, settled: datetime, recent: dict[int, datetime], counts_stamp) -> OrgIndex:
     return OrgIndex(
         base=base,
         base_rows={int(pk): i for i, pk in enumerate(base.ids)},
         settled=settled,
         recent=recent,
         counts_stamp=counts_stamp,
-        delta=vectors.Matrix.from_terms([], df, docs),
+        delta=vectors.Matrix.from_texts([], {}, 0),
         hidden=np.zeros(len(base), dtype=bool),
-        built_s=time.perf_counter() - started,
     )
+
+
+# Snapshots: a base matrix in files, one folder per (organisation, source, word counts, moment), its arrays
+# memory-mapped when loaded, so the server's processes on one machine share one copy in the page cache and a
+# process that starts reads it in a second instead of building it for tens of seconds.
+ARRAYS = ("ids", "years", "states", "data", "indices", "indptr", "cdata", "cindices", "cindptr")
+
+
+def _snapshots() -> Path | None:
+    folder = getattr(settings, "SIMILAR_SNAPSHOTS", None)
+    return Path(folder) if folder else None
+
+
+def _prefix(organization_id: int, source: str, counts_stamp) -> str:
+    return f"{organization_id}-{source}-{counts_stamp}-"
+
+
+def _save(organization_id: int, source: str, index: OrgIndex) -> None:
+    folder = _snapshots()
+    if folder is None:
+        return
+    prefix = _prefix(organization_id, source, index.counts_stamp)
+    final = folder / f"{prefix}{int(index.settled.timestamp() * 1e6)}"
+    if final.exists():
+        return
+    staging = folder / f".{final.name}.{os.getpid()}.{threading.get_ident()}"
+    base = index.base
+    arrays = {
+        "ids": base.ids,
+        "years": base.years,
+        "states": base.states,
+        "data": base.rows.data,
+        "indices": base.rows.indices,
+        "indptr": base.rows.indptr,
+        "cdata": base.columns.data,
+        "cindices": base.columns.indices,
+        "cindptr": base.columns.indptr,
+    }
+    meta = {
+        "state_names": base.state_names,
+        "words": list(base.vocabulary),
+        "shape": list(base.rows.shape),
+        "settled": index.settled.isoformat(),
+        "recent": [[pk, at.isoformat()] for pk, at in index.recent.items()],
+    }
+    try:
+        staging.mkdir(parents=True)
+        for name, array in arrays.items():
+            np.save(staging / f"{name}.npy", np.ascontiguousarray(array))
+        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        staging.rename(final)  # whole or not at all: readers never see a folder being written
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # Older snapshots of this organisation go; a process still mapping one keeps reading it until it is done.
+    for old in folder.glob(f"{organization_id}-{source}-*"):
+        if old != final:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _load(organization_id: int, source: str, counts_stamp) -> OrgIndex | None:
+    folder = _snapshots()
+    if folder is None or not folder.is_dir():
+        return None
+    found = sorted(
+        folder.glob(_prefix(organization_id, source, counts_stamp) + "*"),
+        key=lambda path: int(path.name.rsplit("-", 1)[1]),
+    )
+    if not found:
+        return None
+    started = time.perf_counter()
+    try:
+        arrays = {name: np.load(found[-1] / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+        meta = json.loads((found[-1] / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # removed meanwhile, or damaged: built again
+    shape = tuple(meta["shape"])
+    base = vectors.Matrix(
+        ids=arrays["ids"],
+        years=arrays["years"],
+        states=arrays["states"],
+        state_names=meta["state_names"],
+        vocabulary={word: i for i, word in enumerate(meta["words"])},
+        columns=sparse.csc_matrix((arrays["cdata"], arrays["cindices"], arrays["cindptr"]), shape=shape),
+        rows=sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape),
+    )
+    recent = {int(pk): datetime.fromisoformat(at) for pk, at in meta["recent"]}
+    index = _index(base, datetime.fromisoformat(meta["settled"]), recent, counts_stamp)
+    index.built_s = time.perf_counter() - started
+    return index
 
 
 def _evict() -> None:
@@ -121,7 +224,6 @@ def _current(organization_id: int, source: str) -> OrgIndex:
             index = _indexes[key] = _build(organization_id, source, df, docs, counts_stamp)
             _indexes.move_to_end(key)
             _evict()
-            return index
         _indexes.move_to_end(key)
         now = timezone.now()
         new = [
@@ -129,24 +231,47 @@ def _current(organization_id: int, source: str) -> OrgIndex:
             for pk, at in _stamps(organization_id, source, index.settled)
             if index.recent.get(pk) != at
         ]
+        if len(index.delta_rows) + len(new) > DELTA_LIMIT:  # e.g. a snapshot saved days ago
+            index = _indexes[key] = _build(organization_id, source, df, docs, counts_stamp, fresh=True)
+            return index
         if new:
             for object_id, year, state, title_words, words, updated_at in _rows(
                 organization_id, source, [pk for pk, _ in new]
             ):
-                index.delta_rows[object_id] = (year, state, _terms(title_words, words))
+                index.delta_rows[object_id] = (year, state, title_words, words)
                 index.recent[object_id] = updated_at
                 row = index.base_rows.get(object_id)
                 if row is not None:
                     index.hidden[row] = True
-        index.settled = max(index.settled, now - LATE_COMMIT)
-        index.recent = {pk: at for pk, at in index.recent.items() if at > index.settled}
-        if len(index.delta_rows) > DELTA_LIMIT:
-            index = _indexes[key] = _build(organization_id, source, df, docs, counts_stamp)
-        elif new:
-            index.delta = vectors.Matrix.from_terms(
+            index.delta = vectors.Matrix.from_texts(
                 [(pk, *values) for pk, values in index.delta_rows.items()], df, docs
             )
+        index.settled = max(index.settled, now - LATE_COMMIT)
+        index.recent = {pk: at for pk, at in index.recent.items() if at > index.settled}
         return index
+
+
+def prepare(organization_id: int | None = None, *, log=None) -> int:
+    """Build and save every organisation's matrices for the current word counts (after `zhengxie reindex`),
+    so that no visitor waits for a build; returns how many were built."""
+    from . import registry
+
+    names = [s.name for s in registry.sources() if s.similar]
+    with scopes_disabled():
+        pairs = Entry.objects.filter(source__in=names)
+        if organization_id is not None:
+            pairs = pairs.filter(organization_id=organization_id)
+        pairs = sorted(set(pairs.values_list("organization_id", "source").distinct()))
+    for org, source in pairs:
+        started = time.perf_counter()
+        with scopes_disabled():
+            index = _current(org, source)
+        if log:
+            log(
+                f"  相似记录矩阵：组织 {org} {source} {len(index.base):,} 条（{time.perf_counter() - started:.1f} s）"
+            )
+        forget()
+    return len(pairs)
 
 
 def forget() -> None:

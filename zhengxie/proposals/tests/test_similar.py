@@ -70,6 +70,40 @@ def test_new_and_changed_proposals_are_found_without_a_rebuild(pw):
     ]
 
 
+def test_a_process_reads_the_snapshot_another_saved_and_catches_up(pw, settings, tmp_path, monkeypatch):
+    import numpy as np
+
+    settings.SIMILAR_SNAPSHOTS = tmp_path
+    first = submitted(pw, **ELEVATOR)
+    submitted(pw, **SCHOOL)
+    learn()
+    staff = pw.actor(pw.staff)
+    built = similarity.similar_proposals(staff, title=ELEVATOR_AGAIN["title"], body=ELEVATOR_AGAIN["reason"])
+    saved = list(tmp_path.iterdir())
+    assert len(saved) == 1 and (saved[0] / "meta.json").exists() and (saved[0] / "data.npy").exists()
+    similar.forget()  # another process, or this one started again: nothing in memory
+    loaded = similarity.similar_proposals(staff, title=ELEVATOR_AGAIN["title"], body=ELEVATOR_AGAIN["reason"])
+    assert isinstance(similar._indexes[(pw.org.pk, "proposal")].base.ids, np.memmap)  # read, not built
+    assert [(s.proposal, round(s.score, 5), s.shared) for s in loaded] == [
+        (s.proposal, round(s.score, 5), s.shared) for s in built
+    ]
+    assert loaded[0].proposal == first
+    # What was written since the snapshot is found (the delta); past DELTA_LIMIT it is built and saved anew.
+    again = submitted(pw, **ELEVATOR_AGAIN)
+    assert again in [s.proposal for s in similarity.similar_proposals(staff, **_text(ELEVATOR))]
+    monkeypatch.setattr(similar, "DELTA_LIMIT", 0)
+    submitted(pw, **SCHOOL)
+    assert again in [s.proposal for s in similarity.similar_proposals(staff, **_text(ELEVATOR))]
+    assert not isinstance(similar._indexes[(pw.org.pk, "proposal")].base.ids, np.memmap)
+    assert [p.name for p in tmp_path.iterdir()] != [p.name for p in saved] and len(
+        list(tmp_path.iterdir())
+    ) == 1
+
+
+def _text(fields):
+    return {"title": fields["title"], "body": fields["reason"] + fields["suggestions"]}
+
+
 def test_drafts_and_other_members_unfiled_proposals_stay_hidden(pw):
     draft(pw, person=pw.dave, **ELEVATOR)
     other = draft(pw, person=pw.dave, **ELEVATOR_AGAIN)
@@ -134,3 +168,16 @@ def test_staff_merge_a_duplicate_from_the_review_page(client, pw):
     assert response.status_code == 302
     again.refresh_from_db()
     assert again.state == Proposal.State.MERGED and again.merged_into == first
+
+
+def test_reindex_saves_each_organisations_matrix(pw, settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    settings.SIMILAR_SNAPSHOTS = tmp_path
+    submitted(pw, **ELEVATOR)
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    assert [p.name.split("-")[:2] for p in tmp_path.iterdir()] == [[str(pw.org.pk), "proposal"]]
+    assert "相似记录矩阵已保存：1 个" in out.getvalue()

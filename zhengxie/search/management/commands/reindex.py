@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
 
 from zhengxie.core.models import Organization
-from zhengxie.search import registry
+from zhengxie.search import registry, similar
 from zhengxie.search.index import rebuild
 
 
@@ -30,3 +30,8 @@ class Command(BaseCommand):
         total = sum(counts.values())
         labels = "，".join(f"{registry.get(name).label} {n:,} 条" for name, n in counts.items())
         self.stdout.write(f"索引已重建：{labels}，共 {total:,} 条。")
+        # The word counts changed: every process would build its similarity matrices again at its first query.
+        similar.forget()
+        if any(registry.get(name).similar for name in counts):
+            built = similar.prepare(organization_id, log=self.stdout.write)
+            self.stdout.write(f"相似记录矩阵已保存：{built} 个。")
