@@ -12,6 +12,7 @@ nothing is cut; the two stages find 99.6 % (search.evaluation.similar). The matr
 used least recently are dropped when all of them together pass MAX_WEIGHTS (memory).
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -120,8 +122,13 @@ ARRAYS = ("ids", "years", "states", "data", "indices", "indptr", "cdata", "cindi
 
 
 def _snapshots() -> Path | None:
+    """This database's folder of snapshots (several databases may share one machine)."""
     folder = getattr(settings, "SIMILAR_SNAPSHOTS", None)
-    return Path(folder) if folder else None
+    if not folder:
+        return None
+    db = connection.settings_dict
+    where = f"{connection.vendor}:{db.get('HOST')}:{db.get('PORT')}:{db.get('NAME')}"
+    return Path(folder) / hashlib.sha256(where.encode()).hexdigest()[:16]
 
 
 def _prefix(organization_id: int, source: str, counts_stamp) -> str:
@@ -198,7 +205,15 @@ def _load(organization_id: int, source: str, counts_stamp) -> OrgIndex | None:
         rows=sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape),
     )
     recent = {int(pk): datetime.fromisoformat(at) for pk, at in meta["recent"]}
-    index = _index(base, datetime.fromisoformat(meta["settled"]), recent, counts_stamp)
+    settled = datetime.fromisoformat(meta["settled"])
+    # Entries are added or rewritten (a later updated_at: the delta reads them), seldom deleted. If the count
+    # now is not what the snapshot holds plus those added since, records were deleted or the data was made
+    # anew since (a demo built again, a database restored): built again.
+    held = set(base.ids.tolist())
+    added = sum(1 for pk, _ in _stamps(organization_id, source, settled) if pk not in held)
+    if Entry.objects.filter(organization_id=organization_id, source=source).count() != len(held) + added:
+        return None
+    index = _index(base, settled, recent, counts_stamp)
     index.built_s = time.perf_counter() - started
     return index
 

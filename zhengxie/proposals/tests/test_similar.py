@@ -79,7 +79,7 @@ def test_a_process_reads_the_snapshot_another_saved_and_catches_up(pw, settings,
     learn()
     staff = pw.actor(pw.staff)
     built = similarity.similar_proposals(staff, title=ELEVATOR_AGAIN["title"], body=ELEVATOR_AGAIN["reason"])
-    saved = list(tmp_path.iterdir())
+    saved = snapshots(tmp_path)
     assert len(saved) == 1 and (saved[0] / "meta.json").exists() and (saved[0] / "data.npy").exists()
     similar.forget()  # another process, or this one started again: nothing in memory
     loaded = similarity.similar_proposals(staff, title=ELEVATOR_AGAIN["title"], body=ELEVATOR_AGAIN["reason"])
@@ -98,6 +98,11 @@ def test_a_process_reads_the_snapshot_another_saved_and_catches_up(pw, settings,
     assert [p.name for p in tmp_path.iterdir()] != [p.name for p in saved] and len(
         list(tmp_path.iterdir())
     ) == 1
+
+
+def snapshots(folder):
+    """The saved snapshots, in the folder of the test database."""
+    return [path for db in folder.iterdir() for path in db.iterdir()]
 
 
 def _text(fields):
@@ -179,5 +184,24 @@ def test_reindex_saves_each_organisations_matrix(pw, settings, tmp_path):
     submitted(pw, **ELEVATOR)
     out = io.StringIO()
     call_command("reindex", stdout=out)
-    assert [p.name.split("-")[:2] for p in tmp_path.iterdir()] == [[str(pw.org.pk), "proposal"]]
+    assert [p.name.split("-")[:2] for p in snapshots(tmp_path)] == [[str(pw.org.pk), "proposal"]]
     assert "相似记录矩阵已保存：1 个" in out.getvalue()
+
+
+def test_a_snapshot_of_other_data_is_not_read(pw, settings, tmp_path):
+    """Records deleted since (or the data made anew, a database restored): the snapshot is built again."""
+    import numpy as np
+
+    from zhengxie.search.models import Entry
+
+    settings.SIMILAR_SNAPSHOTS = tmp_path
+    submitted(pw, **ELEVATOR)
+    school = submitted(pw, **SCHOOL)
+    learn()
+    staff = pw.actor(pw.staff)
+    similarity.similar_proposals(staff, **_text(ELEVATOR_AGAIN))
+    similar.forget()
+    Entry.objects.filter(source="proposal", object_id=school.pk).delete()
+    found = similarity.similar_proposals(staff, **_text(SCHOOL))
+    assert school not in [s.proposal for s in found]
+    assert not isinstance(similar._indexes[(pw.org.pk, "proposal")].base.ids, np.memmap)
