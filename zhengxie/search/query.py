@@ -111,7 +111,8 @@ def _fts5_match(facets: list[str], words: list[str]) -> str:
 
 
 def _sql(org: int, where: str, params: list, words, facets) -> tuple[str, str, list, list]:
-    """(FROM/WHERE part, rank expression (lower ranks first), its parameters, the rank's parameters)."""
+    """(FROM/WHERE part, rank expression (lower ranks first), its parameters, the rank's parameters).
+    SQLite's matches come from FTS5 in rowid order (= e.id): newest first needs no sort there."""
     if connection.vendor == "sqlite":
         base = (
             "FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid"
@@ -165,13 +166,17 @@ def _ranked(
         if pool:
             sql = (
                 f"SELECT source, object_id FROM (SELECT e.id, e.source, e.object_id, {rank} AS r {base}"  # noqa: S608
-                " ORDER BY e.id DESC LIMIT %s) AS pool ORDER BY r, id DESC LIMIT %s OFFSET %s"
+                f" ORDER BY {_newest()} DESC LIMIT %s) AS pool ORDER BY r, id DESC LIMIT %s OFFSET %s"
             )
             cursor.execute(sql, [*rank_args, *args, RANK_POOL, PER_PAGE, offset])
         else:
             sql = f"SELECT e.source, e.object_id {base} ORDER BY {rank}, e.id DESC LIMIT %s OFFSET %s"  # noqa: S608
             cursor.execute(sql, [*args, *rank_args, PER_PAGE, offset])
         return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _newest() -> str:
+    return "search_fts.rowid" if connection.vendor == "sqlite" else "e.id"
 
 
 def _reach(org: int, whole, limited) -> list[int] | None:
