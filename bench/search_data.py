@@ -8,6 +8,7 @@ distinct block is segmented once. Generated proposals repeat their sentences, so
 the hour segmenting a million 2,000-character texts one by one would take.
 """
 
+import importlib
 import re
 import time
 from collections import Counter
@@ -75,15 +76,13 @@ def _is_built(orgs: list[Organization]) -> bool:
     return Entry.objects.filter(organization__in=orgs, source="proposal").count() == expected
 
 
-@scopes_disabled()
-def ensure(log, *, rebuild: bool = False) -> str:
-    orgs = _organizations()
-    if not rebuild and _is_built(orgs):
-        return "reused"
-    started = time.perf_counter()
-    log("  search data: removing old entries")
-    Entry.objects.filter(organization__in=orgs).delete()
-    # Pass 1: in how many proposals each word occurs (the platform's learn_terms, from the same words).
+def load_df_all() -> tuple[dict[str, int], int]:
+    df = dict(Term.objects.values_list("word", "df"))
+    return df, df.pop("", 0)
+
+
+def _count_words(orgs, log, started) -> tuple[Counter, int]:
+    """Pass 1: in how many proposals each word occurs (the platform's learn_terms, from the same words)."""
     df: Counter = Counter()
     docs = 0
     for chunk in _proposals(orgs):
@@ -97,10 +96,51 @@ def ensure(log, *, rebuild: bool = False) -> str:
             [Term(word="", df=docs), *(Term(word=w, df=n) for w, n in df.items() if len(w) <= 100)],
             batch_size=5000,
         )
-    # Pass 2: the entries, with their vectors. PostgreSQL builds the GIN index once, after the rows.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    return df, docs
+
+
+def _fts_statements():
+    return importlib.import_module("zhengxie.search.migrations.0001_initial")
+
+
+def _index_off() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("DROP INDEX IF EXISTS search_entry_vector")
+        else:
+            for name in ("search_entry_ai", "search_entry_ad", "search_entry_au"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def _index_on() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute("CREATE INDEX search_entry_vector ON search_entry USING gin (vector)")
+            cursor.execute("ANALYZE search_entry")
+            return
+        for statement in _fts_statements().SQLITE[1:]:  # the triggers, as migration 0001 makes them
+            cursor.execute(statement)
+        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+
+@scopes_disabled()
+def ensure(log, *, rebuild: bool = False) -> str:
+    orgs = _organizations()
+    if not rebuild and _is_built(orgs):
+        return "reused"
+    started = time.perf_counter()
+    log("  search data: removing old entries")
+    # The full-text index is built once, after the rows: PostgreSQL's GIN index, SQLite's FTS5 table (its
+    # triggers would index row by row, ten times slower, and unindex every row removed here).
+    _index_off()
+    Entry.objects.filter(organization__in=orgs).delete()
+    expected = Proposal.objects.filter(organization__in=orgs).exclude(state=Proposal.State.DRAFT).count()
+    df, docs = load_df_all()
+    if docs != expected:  # counted by an earlier, interrupted build otherwise
+        df, docs = _count_words(orgs, log, started)
+    # Pass 2: the entries, with their vectors.
     written = 0
     for chunk in _proposals(orgs):
         entries = []
@@ -126,11 +166,8 @@ def ensure(log, *, rebuild: bool = False) -> str:
         written += len(entries)
         if written % (BATCH * 40) == 0:
             log(f"  search data: {written:,} entries ({time.perf_counter() - started:.0f} s)")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            cursor.execute("CREATE INDEX search_entry_vector ON search_entry USING gin (vector)")
-            cursor.execute("ANALYZE search_entry")
+    log(f"  search data: {written:,} entries ({time.perf_counter() - started:.0f} s); full-text index")
+    _index_on()
     log(f"  search data: {written:,} entries ({time.perf_counter() - started:.0f} s); learning units")
     for org in orgs:
         suggest.learn(org)
