@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django_scopes import scopes_disabled
@@ -24,6 +25,7 @@ COUNT_LIMIT = PER_PAGE * MAX_PAGES
 # Past COUNT_LIMIT matches (a common word in a city's hundred thousand records) the newest RANK_POOL are
 # ranked, not every match: ranking costs each match a few microseconds, and a search must answer in 100 ms.
 RANK_POOL = 2000
+OLDEST_YEAR = 1990  # PostgreSQL's pool looks back year by year this far at most
 # A person who may open only a few records (their own proposals) searches those directly.
 SMALL_REACH = 500
 MAX_WORDS = 8
@@ -161,12 +163,14 @@ def _count(base: str, args: list) -> int:
 def _ranked(
     base: str, rank: str, args: list, rank_args: list, offset: int, pool: bool
 ) -> list[tuple[str, int]]:
-    """One page of matches, best first; with `pool`, of the newest RANK_POOL matches only."""
+    """One page of matches, best first; with `pool`, of the newest matches only (RANK_POOL of them)."""
     with connection.cursor() as cursor:
+        if pool and connection.vendor == "postgresql":
+            return _ranked_by_years(cursor, base, rank, args, rank_args, offset)
         if pool:
             sql = (
                 f"SELECT source, object_id FROM (SELECT e.id, e.source, e.object_id, {rank} AS r {base}"  # noqa: S608
-                f" ORDER BY {_newest()} DESC LIMIT %s) AS pool ORDER BY r, id DESC LIMIT %s OFFSET %s"
+                " ORDER BY search_fts.rowid DESC LIMIT %s) AS pool ORDER BY r, id DESC LIMIT %s OFFSET %s"
             )
             cursor.execute(sql, [*rank_args, *args, RANK_POOL, PER_PAGE, offset])
         else:
@@ -175,19 +179,44 @@ def _ranked(
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def _newest() -> str:
-    return "search_fts.rowid" if connection.vendor == "sqlite" else "e.id"
+def _ranked_by_years(cursor, base: str, rank: str, args: list, rank_args: list, offset: int):
+    """PostgreSQL's pool: the matches of the newest years that hold at least RANK_POOL of them. Its index
+    yields matches in no order, so "the newest 2,000" would visit every match; a year is a word of the index
+    (facet y2026), so the matches of a few years are found directly. This and next year first, then eight, thirty-two."""
+    newest = timezone.localdate().year + 1  # a session may be numbered by the coming year
+    span = 2
+    while True:
+        oldest = newest - span + 1
+        if oldest < OLDEST_YEAR:  # few matches spread over many years: all of them
+            years, year_args = "", []
+        else:
+            tokens = " | ".join(f"y{year}" for year in range(oldest, newest + 1))
+            years, year_args = " AND e.vector @@ to_tsquery('simple', %s)", [tokens]
+        cursor.execute(
+            f"SELECT source, object_id, count(*) OVER () FROM (SELECT e.id, e.source, e.object_id, {rank} AS r"  # noqa: S608
+            f" {base}{years}) AS pool ORDER BY r, id DESC LIMIT %s OFFSET %s",
+            [*rank_args, *args, *year_args, PER_PAGE, offset],
+        )
+        rows = cursor.fetchall()
+        if not years or (rows and rows[0][2] >= RANK_POOL):
+            return [(row[0], row[1]) for row in rows]
+        span *= 4
 
 
 def _reach(org: int, whole, limited) -> list[int] | None:
     """The entry ids a person with a narrow view may open (their own proposals, say), when there are at most
-    SMALL_REACH of them; None otherwise."""
+    SMALL_REACH of them; None otherwise. One select per record type, each found through (source, object id):
+    an OR of them would read every entry of the organisation."""
     if whole or not limited:
         return None
-    where, params = _visibility([], limited)
+    parts, params = [], []
+    for name, sql, sub in limited:
+        # `sql` is Django's compiled query; every value is a parameter.
+        part = f"SELECT e.id FROM search_entry e WHERE e.source = %s AND e.object_id IN ({sql})"  # noqa: S608
+        parts.append(part + " AND e.organization_id = %s")
+        params += [name, *sub, org]
     with connection.cursor() as cursor:
-        sql = f"SELECT e.id FROM search_entry e WHERE e.organization_id = %s AND {where} LIMIT %s"  # noqa: S608
-        cursor.execute(sql, [org, *params, SMALL_REACH + 1])
+        cursor.execute(f"{' UNION ALL '.join(parts)} LIMIT %s", [*params, SMALL_REACH + 1])  # noqa: S608
         ids = [row[0] for row in cursor.fetchall()]
     return ids if len(ids) <= SMALL_REACH else None
 
