@@ -16,6 +16,7 @@ import time
 from random import Random
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
@@ -197,8 +198,14 @@ def throughput(database_url: str, rows: list[dict], *, log, duration: int) -> di
         r for r in rows if r["proposals"] == max(x["proposals"] for x in rows) and r["scenario"] not in POSTED
     ]
     out = []
+    # The sessions made here are signed with this process's secret key: the server gets the same one.
     with production_server(
-        database_url, workers=2, name="search", settings_module="bench.server_settings", log=log
+        database_url,
+        workers=2,
+        name="search",
+        settings_module="bench.server_settings",
+        log=log,
+        secret_key=settings.SECRET_KEY,
     ) as base:
         started = time.perf_counter()
         _warm(base, city, cookies)

@@ -36,7 +36,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def production_env(database_url: str, settings_module: str = "zhengxie.settings") -> dict[str, str]:
+def production_env(
+    database_url: str, settings_module: str = "zhengxie.settings", secret_key: str | None = None
+) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -47,7 +49,7 @@ def production_env(database_url: str, settings_module: str = "zhengxie.settings"
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": settings_module,
             "ZHENGXIE_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(60),
+            "SECRET_KEY": secret_key or secrets.token_urlsafe(60),
             "ZHENGXIE_ALLOWED_HOSTS": HOST,
             # Static files and uploads of the benchmark server stay under var/bench/server.
             "ZHENGXIE_VAR_DIR": str(SERVER_DIR),
@@ -68,9 +70,16 @@ def _answers(url: str) -> bool:
 
 @contextmanager
 def production_server(
-    database_url: str, *, workers: int, name: str, log, settings_module: str = "zhengxie.settings"
+    database_url: str,
+    *,
+    workers: int,
+    name: str,
+    log,
+    settings_module: str = "zhengxie.settings",
+    secret_key: str | None = None,
 ) -> Iterator[str]:
-    """Yield the base URL of a running production server; stop it afterwards whatever happened."""
+    """Yield the base URL of a running production server; stop it afterwards whatever happened. With
+    `secret_key` (this process's), sessions made here are valid there."""
     SERVER_DIR.mkdir(parents=True, exist_ok=True)
     port = free_port()
     logfile = SERVER_DIR / f"{name}.log"
@@ -91,7 +100,7 @@ def production_server(
         process = subprocess.Popen(  # noqa: S603 - fixed arguments
             command,
             cwd=BASE_DIR,
-            env=production_env(database_url, settings_module),
+            env=production_env(database_url, settings_module, secret_key),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -182,7 +182,7 @@ def _ranked(
 def _ranked_by_years(cursor, base: str, rank: str, args: list, rank_args: list, offset: int):
     """PostgreSQL's pool: the matches of the newest years that hold at least RANK_POOL of them. Its index
     yields matches in no order, so "the newest 2,000" would visit every match; a year is a word of the index
-    (facet y2026), so the matches of a few years are found directly. This and next year first, then eight, thirty-two."""
+    (facet y2026), so the matches of a few years are found directly. This and next year first, then as many more as their share of matches says."""
     newest = timezone.localdate().year + 1  # a session may be numbered by the coming year
     span = 2
     while True:
@@ -198,9 +198,11 @@ def _ranked_by_years(cursor, base: str, rank: str, args: list, rank_args: list, 
             [*rank_args, *args, *year_args, PER_PAGE, offset],
         )
         rows = cursor.fetchall()
-        if not years or (rows and rows[0][2] >= RANK_POOL):
+        found = rows[0][2] if rows else 0
+        if not years or found >= RANK_POOL:
             return [(row[0], row[1]) for row in rows]
-        span *= 4
+        # As many more years as the matches so far say are needed (a quarter more), or four times as many.
+        span = max(span + 1, math.ceil(span * RANK_POOL * 1.25 / found)) if found else span * 4
 
 
 def _reach(org: int, whole, limited) -> list[int] | None:
