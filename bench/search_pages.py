@@ -11,17 +11,17 @@ assignment page of a filed proposal.
 
 import os
 import resource
+import secrets
 import statistics
 import time
 from random import Random
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -190,7 +190,9 @@ def throughput(database_url: str, rows: list[dict], *, log, duration: int) -> di
     """requests/s of the city's pages under wrk, with the ceiling view first; the peak memory of a worker."""
     if wrk_path() is None:
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
-    with scopes_disabled():
+    # Sessions made here, signed with the key the server gets (production refuses the development key).
+    secret_key = secrets.token_urlsafe(60)
+    with scopes_disabled(), override_settings(SECRET_KEY=secret_key):
         people = accounts(LARGE)
         cookies = {who: _session_cookie(people[who]) for who in ("staff", "member")}
     # wrk sends GETs here; the POSTed panel is timed in process only.
@@ -198,14 +200,13 @@ def throughput(database_url: str, rows: list[dict], *, log, duration: int) -> di
         r for r in rows if r["proposals"] == max(x["proposals"] for x in rows) and r["scenario"] not in POSTED
     ]
     out = []
-    # The sessions made here are signed with this process's secret key: the server gets the same one.
     with production_server(
         database_url,
         workers=2,
         name="search",
         settings_module="bench.server_settings",
         log=log,
-        secret_key=settings.SECRET_KEY,
+        secret_key=secret_key,
     ) as base:
         started = time.perf_counter()
         _warm(base, city, cookies)
