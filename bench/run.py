@@ -9,7 +9,8 @@ in process), burst (500 members submitting against gunicorn), wrk (public portal
 the quality of similar proposals on a 100,000-proposal corpus).
 Without it every part runs. PostgreSQL is measured when a server answers at BENCH_POSTGRES_URL
 (default postgres://postgres@127.0.0.1:5432/zhengxie_bench); the database is created when missing.
-The first run builds the data (a million proposals: about ten minutes per database); later runs reuse it.
+The first run builds the data (a million proposals and their search entries: 45 to 60 minutes per database);
+later runs reuse it.
 """
 
 import argparse

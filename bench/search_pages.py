@@ -211,7 +211,7 @@ def throughput(database_url: str, rows: list[dict], *, log, duration: int) -> di
         started = time.perf_counter()
         _warm(base, city, cookies)
         log(
-            f"  both workers warmed up (each builds the city's similarity matrix) in {time.perf_counter() - started:.0f} s"
+            f"  both workers warmed up (each reads the city's similarity snapshot) in {time.perf_counter() - started:.0f} s"
         )
         ceiling = run_wrk(base + "/bench/ceiling/", duration=duration)
         log(f"  wrk ceiling {ceiling['rps']:,.0f} requests/s")
@@ -231,7 +231,8 @@ def throughput(database_url: str, rows: list[dict], *, log, duration: int) -> di
 
 def _warm(base: str, rows: list[dict], cookies: dict[str, str]) -> None:
     """Every page requested by both workers at once, three times: the first similar query of a process
-    builds its matrix (tens of seconds at 100,000 proposals), which is not what wrk should time."""
+    reads the organisation's similarity snapshot the measuring process saved (about a second; building it
+    would take tens of seconds at 100,000 proposals), which is not what wrk should time."""
     import urllib.request
     from concurrent.futures import ThreadPoolExecutor
 
