@@ -295,3 +295,30 @@ def test_a_member_searches_their_own_proposals_the_same_either_way(pw, monkeypat
     assert search(bob, "停车", year=pw.session.year).total == 2
     assert search(bob, "停车", source="lead").total == 0
     assert search(bob, "人才").total == 0
+
+
+def test_the_pool_reaches_back_as_many_years_as_it_needs(pw, monkeypatch):
+    """PostgreSQL widens its pool year by year until it holds RANK_POOL matches; SQLite takes the newest."""
+    from zhengxie.search import query
+    from zhengxie.search.index import facet_tokens
+
+    monkeypatch.setattr(query, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(query, "RANK_POOL", 3)
+    this_year = pw.session.year
+    ages = [20, 3, 3, 0, 0]  # years before this one, oldest written first
+    written = []
+    for i, age in enumerate(ages):
+        proposal = submitted(pw, title=f"关于公交线路的第{i}号建议", reason="公交", suggestions="优化")
+        year = this_year - age
+        Entry.objects.filter(source="proposal", object_id=proposal.pk).update(
+            year=year,
+            facets=" ".join(facet_tokens(pw.org.pk, "proposal", year, proposal.kind, proposal.state)),
+        )
+        written.append(proposal.pk)
+    results = search(pw.actor(pw.staff), "公交")
+    assert results.more
+    found = {hit.record.pk for hit in results.hits}
+    if connection.vendor == "sqlite":
+        assert found == set(written[2:])  # the three newest
+    else:
+        assert found == set(written[1:])  # this year's two are too few: back to the year holding three more
