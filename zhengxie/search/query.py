@@ -22,8 +22,9 @@ from .text import MAX_QUERY_CHARS, normalize, query_words
 PER_PAGE = 20
 MAX_PAGES = 50  # deeper than the 1,000th hit a person narrows the search instead
 COUNT_LIMIT = PER_PAGE * MAX_PAGES
-# Past COUNT_LIMIT matches (a common word in a city's hundred thousand records) the newest RANK_POOL are
-# ranked, not every match: ranking costs each match a few microseconds, and a search must answer in 100 ms.
+# Past COUNT_LIMIT matches (a common word in a city's hundred thousand records) only the newest are ranked —
+# on SQLite the newest RANK_POOL, on PostgreSQL those of the newest years holding at least RANK_POOL — not
+# every match: ranking costs each match a few microseconds, and a search must answer in 100 ms.
 RANK_POOL = 2000
 OLDEST_YEAR = 1990  # PostgreSQL's pool looks back year by year this far at most
 # A person who may open only a few records (their own proposals) searches those directly.
@@ -163,7 +164,7 @@ def _count(base: str, args: list) -> int:
 def _ranked(
     base: str, rank: str, args: list, rank_args: list, offset: int, pool: bool
 ) -> list[tuple[str, int]]:
-    """One page of matches, best first; with `pool`, of the newest matches only (RANK_POOL of them)."""
+    """One page of matches, best first; with `pool`, of the newest matches only (see RANK_POOL)."""
     with connection.cursor() as cursor:
         if pool and connection.vendor == "postgresql":
             return _ranked_by_years(cursor, base, rank, args, rank_args, offset)
