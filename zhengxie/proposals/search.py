@@ -1,4 +1,5 @@
-"""Proposals and proposal leads in the platform's full-text search (zhengxie.search)."""
+"""Proposals, proposal leads, reply letters and the units' records of contact with proposers in the
+platform's full-text search (zhengxie.search)."""
 
 from django.urls import reverse
 
@@ -6,7 +7,7 @@ from zhengxie.core.models import PlenarySession
 from zhengxie.search.registry import ALL, Document, Source, register
 
 from . import selectors
-from .models import Lead, Proposal, Reply
+from .models import Communication, Lead, Proposal, Reply
 
 S = Proposal.State
 
@@ -86,6 +87,26 @@ def visible_replies(actor):
     return rows.filter(state=Reply.State.APPROVED, proposal__in=selectors.visible_proposals(actor))
 
 
+def communication_document(communication: Communication) -> Document:
+    """A unit's record of its contact with the proposer (办前面商), shown on the proposal's page."""
+    return Document(
+        organization_id=communication.organization_id,
+        title=f"{communication.get_method_display()}：{communication.proposal.title}"[:300],
+        body=communication.summary,
+        year=communication.date.year,
+        kind=communication.method,
+    )
+
+
+def visible_communications(actor):
+    """Whoever may open the proposal reads its communications there: the same here."""
+    if actor.can("proposals.view_all"):
+        return ALL
+    return Communication.objects.filter(
+        organization=actor.organization, proposal__in=selectors.visible_proposals(actor)
+    )
+
+
 def register_sources() -> None:
     register(
         Source(
@@ -126,5 +147,18 @@ def register_sources() -> None:
             kinds={c: f"{c}类答复" for c in Reply.ResultClass.values},
             states={k: v for k, v in Reply.State.choices if k != Reply.State.DRAFT},
             rows=lambda: Reply.objects.select_related("proposal", "assignment__unit"),
+        )
+    )
+    register(
+        Source(
+            name="communication",
+            label="沟通情况",
+            model=Communication,
+            document=communication_document,
+            visible=visible_communications,
+            url=lambda c: reverse("proposals:detail", args=[c.proposal_id]),
+            text_fields=frozenset({"summary", "method", "date"}),
+            kinds=dict(Communication.Method.choices),
+            rows=lambda: Communication.objects.select_related("proposal"),
         )
     )

@@ -322,3 +322,28 @@ def test_the_pool_reaches_back_as_many_years_as_it_needs(pw, monkeypatch):
         assert found == set(written[2:])  # the three newest
     else:
         assert found == set(written[1:])  # this year's two are too few: back to the year holding three more
+
+
+def test_communications_are_searchable_by_who_may_open_the_proposal(pw):
+    from django.utils import timezone
+
+    proposal = handled(pw)
+    lead = proposal.assignments.order_by("id").first()
+    communication = services.record_communication(
+        actor=pw.actor(pw.handlers[0]),
+        assignment=lead,
+        method="face",
+        day=timezone.localdate(),
+        summary="与提案人当面沟通，商定分期建设立体停车库。",
+    )
+    hit = search(pw.actor(pw.staff), "立体停车库", source="communication").hits[0]
+    assert hit.record == communication and hit.kind == "面商" and hit.title.startswith("面商：")
+    assert search(pw.actor(pw.handlers[0]), "立体停车库").total == 1
+    assert search(pw.actor(pw.bob), "立体停车库").total == 1  # the proposer reads it on the proposal's page
+    assert search(pw.actor(pw.dave), "立体停车库").total == 0
+    assert search(pw.actor(pw.other_staff, pw.world.other_org), "立体停车库").total == 0
+    # An edit is followed: the old words are gone, the new ones found.
+    communication.summary = "电话沟通，提案人同意延期。"
+    communication.save()
+    assert search(pw.actor(pw.staff), "立体停车库").total == 0
+    assert search(pw.actor(pw.staff), "延期", source="communication").total == 1
