@@ -20,7 +20,7 @@ from django_scopes import scopes_disabled
 from zhengxie.core.models import Organization
 from zhengxie.proposals import suggest
 from zhengxie.proposals.models import Proposal
-from zhengxie.search import index, vectors
+from zhengxie.search import index, similar, vectors
 from zhengxie.search.models import Entry, Term
 from zhengxie.search.text import index_words, normalize
 
@@ -74,11 +74,6 @@ def _is_built(orgs: list[Organization]) -> bool:
         return False
     expected = Proposal.objects.filter(organization__in=orgs).exclude(state=Proposal.State.DRAFT).count()
     return Entry.objects.filter(organization__in=orgs, source="proposal").count() == expected
-
-
-def load_df_all() -> tuple[dict[str, int], int]:
-    df = dict(Term.objects.values_list("word", "df"))
-    return df, df.pop("", 0)
 
 
 def _count_words(orgs, log, started) -> tuple[Counter, int]:
@@ -137,7 +132,7 @@ def ensure(log, *, rebuild: bool = False) -> str:
     _index_off()
     Entry.objects.filter(organization__in=orgs).delete()
     expected = Proposal.objects.filter(organization__in=orgs).exclude(state=Proposal.State.DRAFT).count()
-    df, docs = load_df_all()
+    df, docs = similar.word_counts()  # the platform's own reading of the word counts
     if docs != expected:  # counted by an earlier, interrupted build otherwise
         df, docs = _count_words(orgs, log, started)
     # Pass 2: the entries, with their vectors.

@@ -44,17 +44,18 @@ def answered(pw):
     return proposal, reply
 
 
-def answer(pw, proposal):
-    """A handled proposal (lead and co-handling unit) gets its countersign and its approved reply."""
+def draft_reply(pw, proposal, *, body="经研究，答复如下……", result_class="A", signer="王局长"):
+    """A handled proposal (lead and co-handling unit) gets its countersign and the lead unit's draft reply."""
     lead, co = proposal.assignments.order_by("id")
     services.countersign(actor=pw.actor(pw.handlers[1]), assignment=co, opinion="同意主办单位意见。")
-    reply = services.save_reply(
-        actor=pw.actor(pw.handlers[0]),
-        assignment=lead,
-        body="经研究，答复如下……",
-        result_class="A",
-        signer="王局长",
+    return services.save_reply(
+        actor=pw.actor(pw.handlers[0]), assignment=lead, body=body, result_class=result_class, signer=signer
     )
+
+
+def answer(pw, proposal):
+    """A handled proposal (lead and co-handling unit) gets its countersign and its approved reply."""
+    reply = draft_reply(pw, proposal)
     services.submit_reply(actor=pw.actor(pw.handlers[0]), reply=reply)
     services.review_reply(actor=pw.actor(pw.staff), reply=reply, approve=True)
     return reply

@@ -12,7 +12,7 @@ from zhengxie.proposals.models import Lead, Proposal
 from zhengxie.search.models import Entry
 from zhengxie.search.query import PER_PAGE, search
 
-from .builders import answered, draft, filed, handled, submitted
+from .builders import answered, draft, draft_reply, filed, handled, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -223,16 +223,7 @@ def test_reply_letters_are_searchable_by_who_may_read_them(pw):
 
 
 def test_a_reply_under_review_is_hidden_from_the_proposer(pw):
-    proposal = handled(pw)
-    lead, co = proposal.assignments.order_by("id")
-    services.countersign(actor=pw.actor(pw.handlers[1]), assignment=co, opinion="同意。")
-    reply = services.save_reply(
-        actor=pw.actor(pw.handlers[0]),
-        assignment=lead,
-        body="关于停车场建设，答复如下",
-        result_class="B",
-        signer="王",
-    )
+    reply = draft_reply(pw, handled(pw), body="关于停车场建设，答复如下", result_class="B", signer="王")
     assert search(pw.actor(pw.staff), "停车场", source="reply").total == 0  # a draft is the unit's alone
     services.submit_reply(actor=pw.actor(pw.handlers[0]), reply=reply)
     assert search(pw.actor(pw.staff), "停车场", source="reply").total == 1
