@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhengxie.core",
     "zhengxie.proposals",
+    "zhengxie.opinions",
     "zhengxie.public",
     # After the apps whose records it indexes: its demo step runs after theirs.
     "zhengxie.search",

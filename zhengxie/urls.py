@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("zhengxie.core.urls")),
     path("", include("zhengxie.proposals.urls")),
+    path("", include("zhengxie.opinions.urls")),
     path("", include("zhengxie.search.urls")),
     path("public/", include("zhengxie.public.urls")),
 ]

@@ -14,10 +14,13 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "机关管理员"
     # Submits collective proposals (集体提案) in the name of one participating unit.
     UNIT_LIAISON = "unit_liaison", "参加单位联络员"
+    # A registered information officer (信息员/特邀信息员): submits public-opinion reports.
+    INFO_OFFICER = "info_officer", "信息员"
 
 
-# The member role comes from an active membership (委员 record), not from a grant.
-GRANTABLE_ROLES = [role for role in Role if role != Role.MEMBER]
+# The member role comes from an active membership (委员 record), not from a grant; information officers
+# are registered on their own page (they carry a profile), not granted on the roles page.
+GRANTABLE_ROLES = [role for role in Role if role not in (Role.MEMBER, Role.INFO_OFFICER)]
 STAFF_ROLES = frozenset(
     {Role.ORG_ADMIN, Role.PROPOSAL_STAFF, Role.OPINION_EDITOR, Role.COMMITTEE_STAFF, Role.STUDIO_KEEPER}
 )
@@ -39,6 +42,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "proposals.handle": frozenset({Role.HANDLER}),
     "proposals.supervise": frozenset({Role.LEADER, Role.PROPOSAL_STAFF}),
     "proposals.settings": frozenset({Role.PROPOSAL_STAFF, Role.ORG_ADMIN}),
+    # 社情民意: members, unit liaisons, committee staff and registered officers write; editors do the rest.
+    "opinions.submit": frozenset({Role.MEMBER, Role.UNIT_LIAISON, Role.COMMITTEE_STAFF, Role.INFO_OFFICER}),
+    "opinions.edit": frozenset({Role.OPINION_EDITOR}),
+    "opinions.view_all": frozenset({Role.OPINION_EDITOR, Role.LEADER, Role.ORG_ADMIN}),
+    "opinions.sign": frozenset({Role.LEADER}),
+    "opinions.officers": frozenset({Role.ORG_ADMIN}),
+    "opinions.settings": frozenset({Role.OPINION_EDITOR, Role.ORG_ADMIN}),
+    "opinions.analysis": frozenset({Role.OPINION_EDITOR, Role.LEADER, Role.ORG_ADMIN}),
     # Full-text search: everyone in an organisation; each source limits the hits to what the person may open.
     "search.use": frozenset(Role),
 }

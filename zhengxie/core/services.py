@@ -226,6 +226,24 @@ def save_org_record(*, actor: Actor, record: TenantModel, values: dict[str, Any]
     return record
 
 
+def account_for(*, full_name: str, mobile: str | None, username: str = "", password: str = "") -> Person:
+    """The person with this mobile, or a new sign-in account; a new account must come with a password."""
+    is_new = not (mobile and Person.objects.filter(mobile=mobile).exists())
+    if is_new and not password:
+        raise ValidationError({"password": "新账号必须设置初始密码。"})
+    person = _person_for_mobile(full_name=full_name, gender="", mobile=mobile)
+    if username and person.username != username:
+        if Person.objects.filter(username=username).exclude(pk=person.pk).exists():
+            raise ValidationError({"username": "该用户名已被使用。"})
+        person.username = username
+        person.save(update_fields=["username"])
+    if password:
+        password_validation.validate_password(password, person)
+        person.set_password(password)
+        person.save(update_fields=["password"])
+    return person
+
+
 @transaction.atomic
 def grant_role(
     *,
@@ -252,19 +270,7 @@ def grant_role(
     for ref in (handling_unit, committee, participating_unit):
         if ref is not None:
             _own(actor, ref)
-    is_new = not (mobile and Person.objects.filter(mobile=mobile).exists())
-    if is_new and not password:
-        raise ValidationError({"password": "新账号必须设置初始密码。"})
-    person = _person_for_mobile(full_name=full_name, gender="", mobile=mobile)
-    if username and person.username != username:
-        if Person.objects.filter(username=username).exclude(pk=person.pk).exists():
-            raise ValidationError({"username": "该用户名已被使用。"})
-        person.username = username
-        person.save(update_fields=["username"])
-    if password:
-        password_validation.validate_password(password, person)
-        person.set_password(password)
-        person.save(update_fields=["password"])
+    person = account_for(full_name=full_name, mobile=mobile, username=username, password=password)
     if RoleGrant.objects.filter(person=person, role=role).exists():
         raise ValidationError({"role": f"{person.full_name}已拥有“{Role(role).label}”角色。"})
     grant = RoleGrant.objects.create(
