@@ -975,7 +975,7 @@ def publish_issue(*, actor: Actor, issue: Issue, published_on: date | None = Non
         recipients={r.submitter_id for r in reports},
         kind="opinion_adopted",
         message=f"您报送的社情民意信息已被《{issue.title}》{issue}采用。",
-        url=issue_url(issue),
+        url=reverse("opinions:mine"),
     )
     return issue
 

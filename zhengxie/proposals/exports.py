@@ -19,8 +19,6 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -31,6 +29,7 @@ from weasyprint.urls import URLFetcher
 from zhengxie.core.decorators import requires
 from zhengxie.core.exports import XLSX
 from zhengxie.core.models import Organization, PlenarySession
+from zhengxie.core.word import SANS, SERIF, centered, chinese_date, field, fonts, page_setup
 
 from . import forms, selectors
 from .models import Assignment, Proposal, Proposer, Rating, Reply
@@ -53,10 +52,6 @@ def _signed_prefetch() -> Prefetch:
         queryset=Proposer.objects.filter(state=Proposer.State.SIGNED).order_by("id"),
         to_attr="signed",
     )
-
-
-def _chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # ---------------------------------------------------------------- register (Excel)
@@ -223,7 +218,6 @@ def register_xlsx(request):
 
 BOOK_STATES = (S.FILED, S.ASSIGNED, S.HANDLING, S.REPLY_REVIEW, S.ANSWERED, S.CLOSED)
 BOOK_CHUNK = 500
-SERIF, SANS, LATIN = "宋体", "黑体", "Times New Roman"
 SECTION_STYLE = "提案小标题"
 
 
@@ -244,27 +238,16 @@ def _book_proposals(actor, session: PlenarySession) -> Iterator[Proposal]:
         last = chunk[-1].number
 
 
-def _fonts(element, east_asia: str, latin: str = LATIN) -> None:
-    """Name the fonts outright: the template's theme fonts would otherwise win over the East Asian one."""
-    fonts = element.get_or_add_rPr().get_or_add_rFonts()
-    for name in list(fonts.attrib):
-        del fonts.attrib[name]
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:cs"), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-
-
 def _book_styles(document) -> None:
     styles = document.styles
     normal = styles["Normal"]
-    _fonts(normal.element, SERIF)
+    fonts(normal.element, SERIF)
     normal.font.size = Pt(12)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.5
     for name, size in (("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12)):
         style = styles[name]
-        _fonts(style.element, SANS)
+        fonts(style.element, SANS)
         style.font.size = Pt(size)
         style.font.color.rgb = RGBColor(0, 0, 0)
     heading = styles["Heading 1"].paragraph_format
@@ -277,59 +260,21 @@ def _book_styles(document) -> None:
     section = styles.add_style(SECTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     section.base_style = normal
     section.next_paragraph_style = normal
-    _fonts(section.element, SANS)
+    fonts(section.element, SANS)
     section.font.size = Pt(14)
     section.font.bold = True
     section.paragraph_format.space_before = Pt(12)
     section.paragraph_format.keep_with_next = True
 
 
-def _page_setup(document) -> None:
-    for section in document.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(30), Mm(28)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
-
-
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:
-    """A Word field (begin, instruction, separate, shown result, end) that Word fills in when updated."""
-
-    def run_with(tag: str, **attrs: str):
-        run = paragraph.add_run()
-        child = OxmlElement(tag)
-        for key, value in attrs.items():
-            child.set(qn(key), value)
-        run._r.append(child)
-        return child
-
-    run_with("w:fldChar", **{"w:fldCharType": "begin"})
-    instr = run_with("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run_with("w:fldChar", **{"w:fldCharType": "separate"})
-    if placeholder:
-        paragraph.add_run(placeholder)
-    run_with("w:fldChar", **{"w:fldCharType": "end"})
-
-
-def _centered(document, text: str, size: int, *, bold: bool = False, east_asia: str = SANS):
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.bold = bold
-    _fonts(run._r, east_asia)
-    return paragraph
-
-
 def _title_page(document, organization: Organization, session: PlenarySession) -> None:
-    _centered(document, organization.name, 22, bold=True).paragraph_format.space_before = Pt(150)
-    _centered(document, str(session), 18)
-    _centered(document, "提案汇编", 36, bold=True).paragraph_format.space_before = Pt(36)
-    _centered(
+    centered(document, organization.name, 22, bold=True).paragraph_format.space_before = Pt(150)
+    centered(document, str(session), 18)
+    centered(document, "提案汇编", 36, bold=True).paragraph_format.space_before = Pt(36)
+    centered(
         document, f"{organization.name}提案委员会编", 14, east_asia=SERIF
     ).paragraph_format.space_before = Pt(240)
-    _centered(document, f"{session.year}年", 14, east_asia=SERIF)
+    centered(document, f"{session.year}年", 14, east_asia=SERIF)
 
 
 LIST_WIDTHS = (Mm(24), Mm(96), Mm(36))
@@ -337,13 +282,13 @@ LIST_WIDTHS = (Mm(24), Mm(96), Mm(36))
 
 def _contents(document):
     """The Word table of contents, then a plain list that reads without updating it; returns the list."""
-    _centered(document, "目　　录", 18, bold=True).paragraph_format.page_break_before = True
-    _field(
+    centered(document, "目　　录", 18, bold=True).paragraph_format.page_break_before = True
+    field(
         document.add_paragraph(),
         r'TOC \o "1-3" \h \z \u',
         "（在此处单击右键，选择“更新域”，即可生成带页码的目录。）",
     )
-    _centered(document, "提案目录", 14, bold=True).paragraph_format.space_before = Pt(18)
+    centered(document, "提案目录", 14, bold=True).paragraph_format.space_before = Pt(18)
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -382,7 +327,7 @@ def _footer_page_numbers(document) -> None:
     section.different_first_page_header_footer = True
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(paragraph, "PAGE")
+    field(paragraph, "PAGE")
 
 
 def book_document(organization: Organization, session: PlenarySession, proposals: Iterator[Proposal]):
@@ -390,7 +335,7 @@ def book_document(organization: Organization, session: PlenarySession, proposals
     document = Document()
     document.core_properties.title = f"{organization.name}{session}提案汇编"
     _book_styles(document)
-    _page_setup(document)
+    page_setup(document)
     _footer_page_numbers(document)
     _title_page(document, organization, session)
     table = _contents(document)
@@ -464,7 +409,7 @@ def letter_pdf(organization: Organization, reply: Reply, proposal: Proposal) -> 
             "signer": reply.signer,
             "salutation": _salutation(proposal),
             "paragraphs": [line.strip() for line in reply.body.splitlines() if line.strip()],
-            "date": _chinese_date(timezone.localdate(reply.approved_at)) if reply.approved_at else "",
+            "date": chinese_date(timezone.localdate(reply.approved_at)) if reply.approved_at else "",
             "contact": "；".join(contact),
             "is_draft": reply.state != Reply.State.APPROVED,
         },

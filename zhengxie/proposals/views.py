@@ -13,6 +13,7 @@ from zhengxie.core.models import HandlingUnit, Person
 from zhengxie.core.notifications import holders
 from zhengxie.core.roles import Role
 from zhengxie.core.selectors import paginate
+from zhengxie.core.views.helpers import apply_errors, error_text, form_errors_text, query_without_page
 
 from . import forms, selectors, services, similarity, suggest
 from .models import Assignment, Attachment, Award, Lead, Proposal, Reply, RerouteRequest
@@ -20,18 +21,6 @@ from .policy import as_dict, policy_for
 from .workflow import allowed, guard
 
 S = Proposal.State
-
-
-def _errors(error: ValidationError) -> str:
-    return "；".join(error.messages)
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _back(proposal: Proposal, anchor: str = ""):
@@ -46,25 +35,15 @@ def _act(request, proposal: Proposal, action, success: str, anchor: str = ""):
     try:
         action()
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return _back(proposal, anchor)
 
 
 def _form_error(request, proposal: Proposal, form):
-    text = "；".join(
-        f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}{'、'.join(e)}"
-        for f, e in form.errors.items()
-    )
-    messages.error(request, text)
+    messages.error(request, form_errors_text(form))
     return _back(proposal)
-
-
-def _query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # ---------------------------------------------------------------- member
@@ -86,7 +65,7 @@ def mine(request):
             "states": S.choices,
             "invitations": selectors.invitations(actor),
             "ratings_due": selectors.ratings_due(actor),
-            "query": _query(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -129,7 +108,7 @@ def create(request):
             if hasattr(error, "error_dict") and "names" in error.error_dict:
                 form.add_error("cosigners", error.error_dict["names"])
             else:
-                _apply(form, error)
+                apply_errors(form, error)
         else:
             messages.success(request, "草稿已保存。确认无误后请点击“提交”。")
             return redirect("proposals:detail", pk=proposal.pk)
@@ -172,7 +151,7 @@ def edit(request, pk):
             if data.get("attachment"):
                 services.add_attachment(actor=actor, proposal=proposal, upload=data["attachment"])
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "修改已保存。")
             return redirect("proposals:detail", pk=proposal.pk)
@@ -242,7 +221,7 @@ def submit(request, pk):
     try:
         proposal = services.submit_proposal(actor=actor, proposal=proposal)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         cosigning = proposal.state == S.COSIGNING
         messages.success(request, "提案已提交，待受邀委员确认联名后送审查。" if cosigning else "提案已提交。")
@@ -484,7 +463,9 @@ def queue(request):
         chosen["waiting"] = Proposal.Waiting.REVIEW
     page = paginate(selectors.proposal_list(actor, order="id", **chosen), request.GET.get("page"))
     return render(
-        request, "proposals/queue.html", {"filters": filters, "page": page, "query": _query(request)}
+        request,
+        "proposals/queue.html",
+        {"filters": filters, "page": page, "query": query_without_page(request)},
     )
 
 
@@ -596,7 +577,7 @@ def assign(request, pk):
                 actor=actor, proposal=proposal, deadline=form.cleaned_data["deadline"], **form.units()
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "已交办，承办单位将收到通知。")
             return redirect("proposals:detail", pk=proposal.pk)
@@ -743,7 +724,12 @@ def register(request):
     return render(
         request,
         "proposals/register.html",
-        {"filters": filters, "page": page, "query": _query(request), "today": timezone.localdate()},
+        {
+            "filters": filters,
+            "page": page,
+            "query": query_without_page(request),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -776,7 +762,7 @@ def awards(request):
                 note=data["note"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "评选结果已记录。")
             return redirect("proposals:awards")
@@ -910,7 +896,7 @@ def reply(request, pk):
             if request.POST.get("submit") == "1":
                 services.submit_reply(actor=actor, reply=saved)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, "答复已提交督办审核。" if request.POST.get("submit") == "1" else "答复草稿已保存。"
@@ -1032,7 +1018,7 @@ def moderate(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "线索已审核。")
     else:

@@ -1,0 +1,32 @@
+"""Small pieces every app's views share: form errors from a service, and list query strings."""
+
+from django.core.exceptions import ValidationError
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's validation error as one Chinese sentence for a message."""
+    return "；".join(error.messages)
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Put a service's validation errors on the form's fields (or above it when no field matches)."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
+
+
+def form_errors_text(form) -> str:
+    """A small form's errors as one message: “label：error、error；…”."""
+    return "；".join(
+        f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}{'、'.join(e)}"
+        for f, e in form.errors.items()
+    )
+
+
+def query_without_page(request) -> str:
+    """The list's filters as a query string, for the pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
