@@ -10,7 +10,7 @@ class OpinionsConfig(AppConfig):
         from zhengxie.core import navigation, workflows
         from zhengxie.core.navigation import NavEntry
 
-        from . import workflow
+        from . import search, workflow
 
         for entry in [
             NavEntry("社情民意", "opinions:mine", permission="opinions.submit", order=30),
@@ -21,3 +21,4 @@ class OpinionsConfig(AppConfig):
         ]:
             navigation.register(entry)
         workflows.register("opinions", workflow.describe)
+        search.register_sources()

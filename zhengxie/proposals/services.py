@@ -34,6 +34,7 @@ from zhengxie.core.models import (
 from zhengxie.core.notifications import holders, notify
 from zhengxie.core.permissions import Actor, require
 from zhengxie.core.roles import Role
+from zhengxie.opinions import services as opinion_services
 
 from .models import (
     Assignment,
@@ -742,7 +743,7 @@ def not_file_proposal(
         message=f"{_label(proposal)}未予立案，{ground_text}处理方式：{where}。审查意见：{reason}"[:300],
         url=_url(proposal),
     )
-    return _step(
+    _step(
         actor,
         proposal,
         "not_file",
@@ -751,6 +752,10 @@ def not_file_proposal(
         changes={"disposition": [None, disposition], "ground": [None, str(ground or "")]},
         fields=["not_filed_ground", "review_reason", "disposition"],
     )
+    if disposition == Proposal.Disposition.OPINION:
+        # 转社情民意: the content goes on as a public-opinion report, linked both ways.
+        opinion_services.report_from_proposal(actor=actor, proposal=proposal)
+    return proposal
 
 
 @transaction.atomic

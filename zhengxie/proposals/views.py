@@ -14,6 +14,7 @@ from zhengxie.core.notifications import holders
 from zhengxie.core.roles import Role
 from zhengxie.core.selectors import paginate
 from zhengxie.core.views.helpers import apply_errors, error_text, form_errors_text, query_without_page
+from zhengxie.opinions import selectors as opinion_selectors
 
 from . import forms, selectors, services, similarity, suggest
 from .models import Assignment, Attachment, Award, Lead, Proposal, Reply, RerouteRequest
@@ -371,6 +372,12 @@ def detail(request, pk):
         "today": timezone.localdate(),
         "unit_id": selectors.handler_unit_id(actor),
     }
+    if proposal.disposition == Proposal.Disposition.OPINION:
+        report = opinion_selectors.report_for_proposal(proposal)
+        context["opinion_report"] = report
+        context["may_open_report"] = report is not None and (
+            actor.can("opinions.view_all") or report.submitter_id == actor.person.pk
+        )
     # Every form gets its own id prefix (one page holds many forms); forms that repeat per assignment,
     # re-route request or reply hang on their record.
     today = timezone.localdate()
