@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -101,3 +102,48 @@ def screenshot(request) -> Callable[..., Path]:
         return save_screenshot(page, f"{request.node.name}-{step}" if step else request.node.name)
 
     return take
+
+
+# ---------------------------------------------------------------- acting as the user
+
+
+def nav(page: Page):
+    return page.get_by_role("navigation", name="主导航")
+
+
+def go(page: Page, label: str) -> None:
+    """Follow an entry of the main navigation (on a phone, open the menu first)."""
+    link = nav(page).get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        page.get_by_text("☰ 菜单").click()
+    with page.expect_navigation():
+        link.click()
+
+
+def submit(page: Page, button: str, scope=None) -> None:
+    with page.expect_navigation():
+        (scope or page).get_by_role("button", name=button, exact=True).click()
+
+
+def follow(page: Page, link: str | re.Pattern, scope=None) -> None:
+    with page.expect_navigation():
+        (scope or page).get_by_role("link", name=link).first.click()
+
+
+def sign_in_as(page: Page, live_server, username: str) -> None:
+    """Sign out whoever is signed in on this page, then sign in through the real form."""
+    # Imported here: this plugin loads before Django is set up, the factories need the models.
+    from zhengxie.core.tests.factories import PASSWORD
+
+    sign_out = page.get_by_role("button", name="退出", exact=True)
+    if page.url.startswith(live_server.url) and sign_out.count():
+        submit(page, "退出")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名或手机号").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    submit(page, "登录")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
+
+
+def told(page: Page, message: str) -> None:
+    expect(page.get_by_role("status")).to_have_text(message)

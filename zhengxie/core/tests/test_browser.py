@@ -12,7 +12,7 @@ from zhengxie.core.models import Member, Person, RosterImport
 from zhengxie.core.roles import Role
 from zhengxie.core.tests import factories as f
 from zhengxie.core.tests.xlsx import workbook_bytes
-from zhengxie.testing.browser import login
+from zhengxie.testing.browser import follow, go, login, nav, submit
 
 pytestmark = pytest.mark.browser
 
@@ -23,26 +23,6 @@ STAFF_NAV = ["首页", "委员名册", "全文检索", "组织设置"]
 MEMBER_NAV = ["首页", "我的提案", "提案线索", "全文检索"]
 HANDLER_NAV = ["首页", "承办提案", "全文检索"]
 PHONE_WIDTH = 375
-
-
-def nav(page: Page):
-    return page.get_by_role("navigation", name="主导航")
-
-
-def go(page: Page, label: str) -> None:
-    """Follow an entry of the main navigation."""
-    with page.expect_navigation():
-        nav(page).get_by_role("link", name=label, exact=True).click()
-
-
-def submit(page: Page, button: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=button, exact=True).click()
-
-
-def follow(page: Page, link: str | re.Pattern) -> None:
-    with page.expect_navigation():
-        page.get_by_role("link", name=link).click()
 
 
 def expect_field_error(page: Page, label: str, message: str) -> None:

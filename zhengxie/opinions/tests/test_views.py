@@ -7,6 +7,7 @@ from django.urls import reverse
 from docx import Document
 
 from zhengxie.core.models import AuditEvent, Person
+from zhengxie.opinions import services
 from zhengxie.opinions.models import Instruction, Issue, Report
 
 from . import builders as b
@@ -270,3 +271,39 @@ def test_admin_registers_an_information_officer_who_can_then_submit(client, ow):
 def test_member_may_not_manage_officers(client, ow):
     login(client, ow.bob)
     assert client.get(reverse("opinions:officers")).status_code == 403
+
+
+def test_a_report_forwarded_up_reaches_the_city_editors_inbox_and_its_fate_comes_back(client, ow):
+    county_editor = ow.actor(ow.county_editor, ow.county)
+    report = b.editing(
+        ow,
+        person=ow.county_member,
+        org=ow.county,
+        editor=ow.county_editor,
+        title="关于乡镇卫生院人才流失的建议",
+    )
+    county_issue = b.issue(ow, org=ow.county, editor=ow.county_editor)
+    services.include_report(actor=county_editor, report=report, issue=county_issue)
+    b.publish(ow, county_issue, org=ow.county, editor=ow.county_editor, leader=ow.county_leader)
+    report.refresh_from_db()
+    services.forward_report(actor=county_editor, report=report, target="upper")
+
+    login(client, ow.editor)
+    inbox = client.get(reverse("opinions:inbox")).content.decode()
+    assert "关于乡镇卫生院人才流失的建议" in inbox
+    assert "乙区政协（冯区委员）" in inbox
+    copy = Report.objects.get(organization=ow.org, forwarded_from=report)
+    assert copy.submitter_type == Report.SubmitterType.LOWER_ORG
+    city_editor = ow.actor(ow.editor)
+    services.receive_report(actor=city_editor, report=copy)
+    city_issue = b.issue(ow)
+    services.include_report(actor=city_editor, report=copy, issue=city_issue)
+    b.publish(ow, city_issue)
+
+    client.logout()
+    login(client, ow.county_editor)
+    page = client.get(reverse("opinions:detail", args=[report.pk])).content.decode()
+    assert "上级采用" in page
+    assert "甲市政协：已采用" in page
+    # The county never opens the city's copy.
+    assert client.get(reverse("opinions:detail", args=[copy.pk])).status_code == 404

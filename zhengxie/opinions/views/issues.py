@@ -88,8 +88,10 @@ def issue_detail(request, pk):
     if is_editor and issue.state == Issue.State.DRAFT:
         context.update(
             candidates=selectors.candidates(actor),
-            lines_form=forms.IssueLinesForm(initial={"send_to": issue.send_to, "copy_to": issue.copy_to}),
-            signoff_form=forms.SignoffForm(organization=actor.organization),
+            lines_form=forms.IssueLinesForm(
+                initial={"send_to": issue.send_to, "copy_to": issue.copy_to}, auto_id="lines_%s"
+            ),
+            signoff_form=forms.SignoffForm(organization=actor.organization, auto_id="signoff_%s"),
         )
     if is_editor and issue.state == Issue.State.SIGNED:
         context["publish_form"] = forms.PublishForm()

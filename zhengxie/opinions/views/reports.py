@@ -237,9 +237,9 @@ def detail(request, pk):
     if is_editor:
         context.update(
             revise_form=forms.ReviseForm(
-                initial={"title": report.display_title, "body": report.display_body}
+                initial={"title": report.display_title, "body": report.display_body}, auto_id="revise_%s"
             ),
-            reason_form=forms.ReasonForm(),
+            reason_form=forms.ReasonForm(auto_id="reason_%s"),
             open_issues=selectors.open_issues(actor) if allowed("include", actor, report) else [],
             merge_items=(
                 IssueItem.objects.filter(organization=actor.organization, issue__state="draft")
@@ -249,9 +249,9 @@ def detail(request, pk):
                 if allowed("merge", actor, report)
                 else []
             ),
-            forward_form=forms.ForwardForm(),
-            instruction_form=forms.InstructionForm(),
-            feedback_form=forms.FeedbackForm(),
+            forward_form=forms.ForwardForm(auto_id="forward_%s"),
+            instruction_form=forms.InstructionForm(auto_id="instruction_%s"),
+            feedback_form=forms.FeedbackForm(auto_id="feedback_%s"),
             has_parent=actor.organization.parent_id is not None,
             forwarded_up=any(f.target == Forwarding.Target.UPPER for f in context["forwardings"]),
             revisions=list(report.revisions.select_related("editor")[:20]),

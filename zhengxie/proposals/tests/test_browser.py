@@ -7,9 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from zhengxie.core.tests import factories as f
 from zhengxie.proposals.models import Proposal, Rating, Reply
-from zhengxie.testing.browser import save_screenshot
+from zhengxie.testing.browser import follow, go, save_screenshot, sign_in_as, submit, told
 
 pytestmark = pytest.mark.browser
 
@@ -28,45 +27,6 @@ TIMELINE_STEPS = (
     "审核通过答复",
     "记录督办活动",
 )
-
-
-def nav(page: Page):
-    return page.get_by_role("navigation", name="主导航")
-
-
-def go(page: Page, label: str) -> None:
-    """Follow an entry of the main navigation (on a phone, open the menu first)."""
-    link = nav(page).get_by_role("link", name=label, exact=True)
-    if not link.is_visible():
-        page.get_by_text("☰ 菜单").click()
-    with page.expect_navigation():
-        link.click()
-
-
-def submit(page: Page, button: str, scope=None) -> None:
-    with page.expect_navigation():
-        (scope or page).get_by_role("button", name=button, exact=True).click()
-
-
-def follow(page: Page, link: str | re.Pattern, scope=None) -> None:
-    with page.expect_navigation():
-        (scope or page).get_by_role("link", name=link).first.click()
-
-
-def sign_in_as(page: Page, live_server, username: str) -> None:
-    """Sign out whoever is signed in on this page, then sign in through the real form."""
-    sign_out = page.get_by_role("button", name="退出", exact=True)
-    if page.url.startswith(live_server.url) and sign_out.count():
-        submit(page, "退出")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill(f.PASSWORD)
-    submit(page, "登录")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
-
-
-def told(page: Page, message: str) -> None:
-    expect(page.get_by_role("status")).to_have_text(message)
 
 
 def expect_state(page: Page, *badges: str) -> None:
