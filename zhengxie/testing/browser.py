@@ -13,7 +13,6 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

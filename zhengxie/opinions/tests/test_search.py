@@ -27,7 +27,9 @@ def test_a_submitted_report_is_found_and_a_draft_is_not(ow):
 def test_the_editors_version_is_indexed(ow):
     editor = ow.actor(ow.editor)
     report = b.editing(ow, title="关于充电的建议", body="楼道充电。")
-    services.edit_report(actor=editor, report=report, title="关于建设集中充电桩的建议", body="小区缺少集中充电设施。")
+    services.edit_report(
+        actor=editor, report=report, title="关于建设集中充电桩的建议", body="小区缺少集中充电设施。"
+    )
     assert titles(search(editor, "充电桩")) == ["关于建设集中充电桩的建议"]
 
 
