@@ -5,10 +5,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from zhengxie.core.models import Member
 from zhengxie.core.permissions import Actor
+from zhengxie.core.roles import Role
 
 from .models import InfoOfficer, Issue, IssueItem, Report, ReportAttachment
+from .policy import policy_for
 
 S = Report.State
 LIST_RELATED = ("category", "item__issue")
@@ -48,6 +52,34 @@ def my_reports(actor: Actor, *, state: str = "") -> QuerySet[Report]:
     if state:
         rows = rows.filter(state=state)
     return rows.order_by("-id")
+
+
+@dataclass(frozen=True)
+class Quota:
+    year: int
+    submitted: int
+    required: int
+
+    @property
+    def behind(self) -> bool:
+        return self.submitted < self.required
+
+    @property
+    def missing(self) -> int:
+        return max(self.required - self.submitted, 0)
+
+
+def my_quota(actor: Actor) -> Quota | None:
+    """A member's yearly task (报送任务: 常委 and 委员 quotas of the organisation) and how far they are."""
+    if not actor.has_role(Role.MEMBER):
+        return None
+    year = timezone.localdate().year
+    standing = Member.objects.filter(
+        organization=actor.organization, person=actor.person, status=Member.Status.ACTIVE, is_standing=True
+    ).exists()
+    policy = policy_for(actor.organization)
+    submitted = report_counts(actor, [actor.person.pk], year).get(actor.person.pk, 0)
+    return Quota(year, submitted, policy.standing_quota if standing else policy.member_quota)
 
 
 def inbox(actor: Actor, *, state: str = "", urgent: bool = False) -> QuerySet[Report]:

@@ -307,3 +307,28 @@ def test_a_report_forwarded_up_reaches_the_city_editors_inbox_and_its_fate_comes
     assert "甲市政协：已采用" in page
     # The county never opens the city's copy.
     assert client.get(reverse("opinions:detail", args=[copy.pk])).status_code == 404
+
+
+def test_members_see_their_yearly_task_and_how_far_they_are(client, ow):
+    b.submitted(ow, person=ow.erin)  # a standing member: 3 a year by default
+    login(client, ow.erin)
+    page = client.get(reverse("opinions:mine")).content.decode()
+    assert f"{b.today().year}年报送任务3篇，已报送1篇，还差2篇" in page
+    client.logout()
+    b.submitted(ow)
+    login(client, ow.bob)
+    page = client.get(reverse("opinions:mine")).content.decode()
+    assert f"{b.today().year}年报送任务1篇，已报送1篇。" in page
+
+
+def test_workflow_command_prints_both_graphs():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("workflow", "opinions", stdout=out)
+    text = out.getvalue()
+    assert "报送（submit）：草稿 → 已报送" in text
+    assert "印发（publish）：已签发 → 已印发" in text
+    assert "登记领导批示（instruct）" in text

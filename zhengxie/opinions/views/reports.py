@@ -31,7 +31,13 @@ def mine(request):
     return render(
         request,
         "opinions/mine.html",
-        {"page": page, "state": state, "states": S.choices, "query": query_without_page(request)},
+        {
+            "page": page,
+            "state": state,
+            "states": S.choices,
+            "quota": selectors.my_quota(actor),
+            "query": query_without_page(request),
+        },
     )
 
 
