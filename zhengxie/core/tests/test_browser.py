@@ -18,9 +18,22 @@ pytestmark = pytest.mark.browser
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["姓名", "性别", "手机号", "界别", "专委会", "是否常委", "工作单位及职务"]
-ALL_NAV = ["首页", "提案登记", "委员名册", "全文检索", "组织设置", "提案设置", "角色授权", "审计日志"]
+ALL_NAV = [
+    "首页",
+    "提案登记",
+    "社情民意期刊",
+    "信息分析",
+    "委员名册",
+    "全文检索",
+    "组织设置",
+    "提案设置",
+    "信息员",
+    "角色授权",
+    "审计日志",
+]
 STAFF_NAV = ["首页", "委员名册", "全文检索", "组织设置"]
-MEMBER_NAV = ["首页", "我的提案", "提案线索", "全文检索"]
+MEMBER_NAV = ["首页", "我的提案", "提案线索", "社情民意", "全文检索"]
+EDITOR_NAV = ["首页", "信息采编", "社情民意期刊", "信息分析", "委员名册", "全文检索", "组织设置"]
 HANDLER_NAV = ["首页", "承办提案", "全文检索"]
 PHONE_WIDTH = 375
 
@@ -77,11 +90,14 @@ ROLE_NAVIGATION = [
             "提案设置",
         ],
     ),
-    (Role.OPINION_EDITOR, STAFF_NAV),
-    (Role.COMMITTEE_STAFF, ["首页", "我的提案", "提案线索", "委员名册", "全文检索", "组织设置"]),
+    (Role.OPINION_EDITOR, EDITOR_NAV),
+    (Role.COMMITTEE_STAFF, ["首页", "我的提案", "提案线索", "社情民意", "委员名册", "全文检索", "组织设置"]),
     (Role.STUDIO_KEEPER, STAFF_NAV),
     (Role.HANDLER, HANDLER_NAV),
-    (Role.LEADER, ["首页", "提案登记", "重点提案", "委员名册", "全文检索", "组织设置"]),
+    (
+        Role.LEADER,
+        ["首页", "提案登记", "重点提案", "社情民意期刊", "信息分析", "委员名册", "全文检索", "组织设置"],
+    ),
     (Role.ORG_ADMIN, ALL_NAV),
 ]
 
