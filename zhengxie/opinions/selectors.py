@@ -75,7 +75,11 @@ def my_quota(actor: Actor) -> Quota | None:
         return None
     year = timezone.localdate().year
     standing = Member.objects.filter(
-        organization=actor.organization, person=actor.person, status=Member.Status.ACTIVE, is_standing=True
+        organization=actor.organization,
+        person=actor.person,
+        status=Member.Status.ACTIVE,
+        term__is_current=True,
+        is_standing=True,
     ).exists()
     policy = policy_for(actor.organization)
     submitted = report_counts(actor, [actor.person.pk], year).get(actor.person.pk, 0)
@@ -244,9 +248,15 @@ def officers(actor: Actor) -> QuerySet[InfoOfficer]:
 
 
 def report_counts(actor: Actor, people: list[int], year: int) -> dict[int, int]:
-    """Reports submitted this year by each of these people (one grouped query)."""
+    """Reports these people sent in their own name this year (one grouped query), as the quotas count them:
+    reports written for a unit, a committee or a lower organisation count for that body."""
     rows = (
-        Report.objects.filter(organization=actor.organization, submitter_id__in=people, year=year)
+        Report.objects.filter(
+            organization=actor.organization,
+            submitter_id__in=people,
+            year=year,
+            submitter_type__in=(Report.SubmitterType.MEMBER, Report.SubmitterType.OFFICER),
+        )
         .exclude(state__in=(S.DRAFT, S.WITHDRAWN))
         .values_list("submitter_id")
         .annotate(n=Count("id"))
