@@ -18,6 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from zhengxie.core.decorators import requires
 from zhengxie.core.exports import xlsx_response
+from zhengxie.core.models import Organization
+from zhengxie.core.permissions import children_scope
 from zhengxie.core.selectors import PAGE_SIZE, paginate
 from zhengxie.core.views.helpers import apply_errors, query_without_page
 
@@ -47,15 +49,38 @@ def _percent(value: Decimal | None) -> str:
 # ---------------------------------------------------------------- analysis
 
 
-def _period_link(period: figures.Period) -> str:
-    return f"?period={period.kind}&date={period.first.isoformat()}"
+def _period_link(period: figures.Period, org: str = "") -> str:
+    return f"?period={period.kind}&date={period.first.isoformat()}{org}"
+
+
+def _organization(request) -> tuple[Organization, list[Organization]]:
+    """The organisation analysed: the actor's own or, for a parent's office and leaders, one below it
+    (数据向上集中). A child never reaches its parent or siblings: only the actor's subtree is offered."""
+    actor = request.actor
+    own = actor.organization
+    if not actor.can("children.view"):
+        return own, []
+    tree = list(Organization.objects.filter(path__startswith=own.path, is_active=True).order_by("path"))
+    if len(tree) < 2:
+        return own, []
+    wanted = request.GET.get("org", "")
+    return next((o for o in tree if str(o.pk) == wanted), own), tree
+
+
+def _summary(request, period: figures.Period) -> tuple[figures.Summary, list[Organization]]:
+    organization, tree = _organization(request)
+    if organization.pk == request.actor.organization.pk:
+        return figures.period_summary(organization, period), tree
+    with children_scope(request.actor):
+        return figures.period_summary(organization, period), tree
 
 
 @requires("opinions.analysis")
 def analysis(request):
     actor = request.actor
     period = figures.period_from(request.GET.get("period"), request.GET.get("date"))
-    summary = figures.period_summary(actor.organization, period)
+    summary, tree = _summary(request, period)
+    org = "" if summary.organization.pk == actor.organization.pk else f"&org={summary.organization.pk}"
     today = timezone.localdate()
     # Switching between week, month and quarter keeps today when it lies in the period shown.
     anchor = today if period.first <= today <= period.last else period.first
@@ -65,13 +90,15 @@ def analysis(request):
         {
             "summary": summary,
             "period": period,
+            "tree": tree,
+            "org_query": org,
             "kinds": [
-                (kind, label, _period_link(figures.Period.containing(kind, anchor)))
+                (kind, label, _period_link(figures.Period.containing(kind, anchor), org))
                 for kind, label in figures.PeriodKind.LABELS.items()
             ],
-            "previous_link": _period_link(period.previous),
-            "next_link": _period_link(period.following),
-            "current_link": _period_link(figures.Period.containing(period.kind, today)),
+            "previous_link": _period_link(period.previous, org),
+            "next_link": _period_link(period.following, org),
+            "current_link": _period_link(figures.Period.containing(period.kind, today), org),
             "instruction_rate": _percent(summary.instruction_rate),
             "adoption_rate": _percent(summary.adoption_rate),
             "adoption_definition": ADOPTION_DEFINITION,
@@ -165,8 +192,9 @@ def summary_workbook(summary: figures.Summary) -> openpyxl.Workbook:
 def analysis_xlsx(request):
     actor = request.actor
     period = figures.period_from(request.GET.get("period"), request.GET.get("date"))
-    summary = figures.period_summary(actor.organization, period)
-    return xlsx_response(summary_workbook(summary), f"社情民意{period.kind_label}-{period.label}.xlsx")
+    summary, _ = _summary(request, period)
+    name = "" if summary.organization.pk == actor.organization.pk else summary.organization.display_name
+    return xlsx_response(summary_workbook(summary), f"{name}社情民意{period.kind_label}-{period.label}.xlsx")
 
 
 # ---------------------------------------------------------------- rankings
