@@ -14,10 +14,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from zhengxie.core import audit
 from zhengxie.core.errors import ConflictError, WorkflowError
@@ -100,7 +101,9 @@ def _label(report: Report) -> str:
 
 
 def _editors(organization: Organization) -> list[int]:
-    return holders(organization, Role.OPINION_EDITOR)
+    # Forwarding notifies the other organisation's editors: read its grants outside the request's scope.
+    with scopes_disabled():
+        return holders(organization, Role.OPINION_EDITOR)
 
 
 def _person(actor: Actor | None) -> Person | None:
@@ -257,14 +260,20 @@ def rescore_organization(organization: Organization, rules: dict[str, Decimal] |
     """Score every report again; one UPDATE per combination of outcomes (at most 64), not per report."""
     rules = rules or rules_for(organization)
     rows = Report.objects.filter(organization=organization)
-    combos = rows.values_list("adopted_at__isnull", "upper_adopted", "instruction_levels").distinct()
+    # order_by(): the model's ordering would otherwise join the SELECT DISTINCT and split every combination.
+    combos = (
+        rows.annotate(adopted=ExpressionWrapper(Q(adopted_at__isnull=False), output_field=BooleanField()))
+        .values_list("adopted", "upper_adopted", "instruction_levels")
+        .order_by()
+        .distinct()
+    )
     changed = 0
-    for not_adopted, upper, levels in combos:
+    for adopted, upper, levels in combos:
         outcome, points = best_outcome(
-            outcomes_of(adopted=not not_adopted, upper_adopted=upper, levels=levels), rules
+            outcomes_of(adopted=bool(adopted), upper_adopted=upper, levels=levels), rules
         )
         changed += (
-            rows.filter(adopted_at__isnull=not_adopted, upper_adopted=upper, instruction_levels=levels)
+            rows.filter(adopted_at__isnull=not adopted, upper_adopted=upper, instruction_levels=levels)
             .exclude(outcome=outcome, points=points)
             .update(outcome=outcome, points=points)
         )
@@ -418,6 +427,8 @@ def update_report(
         raise ConflictError("该信息已在别处修改，请刷新页面后再编辑。")
     if category is not None:
         _own(actor, category)
+    if urgency not in Report.Urgency.values:
+        raise ValidationError({"urgency": "请选择紧急程度。"})
     before = audit.snapshot(report, ["title", "body", "category", "urgency"])
     report.title, report.body, report.category, report.urgency = title.strip(), body, category, urgency
     _check_content(report, policy_for(report.organization), complete=False)
@@ -471,6 +482,7 @@ ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", "
 def add_attachment(*, actor: Actor, report: Report, upload) -> ReportAttachment:
     """A file on a draft or a report still being edited, by its submitter or an editor."""
     _own(actor, report)
+    report = _lock(report)
     is_submitter = report.submitter_id == actor.person.pk and report.state == S.DRAFT
     is_editor = actor.can("opinions.edit") and report.state in (S.SUBMITTED, S.EDITING)
     if not (is_submitter or is_editor):
@@ -503,7 +515,7 @@ def add_attachment(*, actor: Actor, report: Report, upload) -> ReportAttachment:
 @transaction.atomic
 def remove_attachment(*, actor: Actor, attachment: ReportAttachment) -> None:
     _own(actor, attachment)
-    report = attachment.report
+    report = _lock(attachment.report)
     if not (
         (attachment.uploaded_by_id == actor.person.pk and report.state == S.DRAFT)
         or (actor.can("opinions.edit") and report.state in (S.SUBMITTED, S.EDITING))
@@ -561,7 +573,7 @@ def edit_report(*, actor: Actor, report: Report, title: str, body: str, note: st
         note=note.strip()[:200],
     )
     after = {"edited_title": report.edited_title, "edited_body": report.edited_body}
-    if report.item_id is not None and report.item.reports.count() == 1:
+    if report.item_id is not None and report.item.issue.is_open and report.item.reports.count() == 1:
         # The item of a report on its own follows the editor's version until the issue is sent for signing.
         IssueItem.objects.filter(pk=report.item_id).update(
             title=report.edited_title[:100], body=report.edited_body
@@ -945,6 +957,8 @@ def publish_issue(*, actor: Actor, issue: Issue, published_on: date | None = Non
     published_on = published_on or timezone.localdate()
     if published_on.year != issue.year:
         raise ValidationError({"published_on": f"印发日期须在{issue.year}年内。"})
+    if published_on > timezone.localdate():
+        raise ValidationError({"published_on": "印发日期不能晚于今天。"})
     _set_issue_state(actor, issue, "publish", I.PUBLISHED, published_on=published_on)
     rules = rules_for(issue.organization)
     reports = list(
@@ -1002,17 +1016,18 @@ def _upper_outcome(upper: Report, *, upper_adopted: bool = False, level: str = "
     original.updated_at = timezone.now()
     original.save(update_fields=["upper_adopted", "instruction_levels", "outcome", "points", "updated_at"])
     what = "被上级政协采用" if upper_adopted else f"获{Level(level).label}级领导批示"
+    action = "upper_adopt" if upper_adopted else "instruct"
     ReportTransition.objects.create(
         organization=original.organization,
         report=original,
-        action="upper_adopt" if upper_adopted else "instruct",
+        action=action,
         from_state=original.state,
         to_state=original.state,
         actor_name=upper.organization.name,
         note=f"{upper.organization.name}：{what}",
     )
     audit.record(
-        action="opinions.report.upper_outcome",
+        action=f"opinions.report.{action}",
         organization=original.organization,
         actor=None,
         obj=original,
@@ -1129,6 +1144,17 @@ def _check_date(value: date | None, field: str, label: str, errors: dict[str, st
         errors[field] = f"{label}不能晚于今天。"
 
 
+def _adopted_on(report: Report) -> date | None:
+    """The day the report was adopted: its issue's printing date, which may be earlier than the recording."""
+    if report.item_id is not None:
+        published_on = (
+            Issue.objects.filter(items=report.item_id).values_list("published_on", flat=True).first()
+        )
+        if published_on is not None:
+            return published_on
+    return timezone.localtime(report.adopted_at).date() if report.adopted_at else None
+
+
 @transaction.atomic
 def record_instruction(
     *,
@@ -1150,7 +1176,8 @@ def record_instruction(
     if level not in Level.values:
         errors["level"] = "请选择批示领导的级别（区县/市/省/全国）。"
     _check_date(instructed_on, "instructed_on", "批示日期", errors)
-    if instructed_on and report.adopted_at and instructed_on < timezone.localtime(report.adopted_at).date():
+    adopted_on = _adopted_on(report)
+    if instructed_on and adopted_on and instructed_on < adopted_on:
         errors.setdefault("instructed_on", "批示日期不能早于采用日期。")
     if errors:
         raise ValidationError(errors)
@@ -1237,6 +1264,7 @@ def report_from_proposal(*, actor: Actor, proposal) -> Report:
     Called by the proposal service inside its transaction; the proposal's writer is the submitter.
     """
     require(actor, "proposals.manage")
+    _own(actor, proposal)
     existing = Report.objects.filter(source_proposal=proposal).first()
     if existing is not None:
         return existing
