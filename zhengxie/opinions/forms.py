@@ -10,7 +10,7 @@ from zhengxie.core.roles import Role
 from zhengxie.proposals.forms import AttachmentField
 
 from .models import Forwarding, InfoOfficer, Level, Report, ReportCategory
-from .policy import Policy, policy_for
+from .policy import LIMITS, Policy, policy_for
 from .services import capacities
 
 TEXTAREA = forms.Textarea(attrs={"rows": 12})
@@ -175,10 +175,22 @@ class OfficerEditForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
-    title_max = forms.IntegerField(label=Policy.LABELS["title_max"], min_value=10, max_value=100)
-    body_max = forms.IntegerField(label=Policy.LABELS["body_max"], min_value=300, max_value=10000)
-    standing_quota = forms.IntegerField(label=Policy.LABELS["standing_quota"], min_value=0, max_value=100)
-    member_quota = forms.IntegerField(label=Policy.LABELS["member_quota"], min_value=0, max_value=100)
+    title_max = forms.IntegerField(
+        label=Policy.LABELS["title_max"], min_value=LIMITS["title_max"][0], max_value=LIMITS["title_max"][1]
+    )
+    body_max = forms.IntegerField(
+        label=Policy.LABELS["body_max"], min_value=LIMITS["body_max"][0], max_value=LIMITS["body_max"][1]
+    )
+    standing_quota = forms.IntegerField(
+        label=Policy.LABELS["standing_quota"],
+        min_value=LIMITS["standing_quota"][0],
+        max_value=LIMITS["standing_quota"][1],
+    )
+    member_quota = forms.IntegerField(
+        label=Policy.LABELS["member_quota"],
+        min_value=LIMITS["member_quota"][0],
+        max_value=LIMITS["member_quota"][1],
+    )
     publication_title = forms.CharField(label=Policy.LABELS["publication_title"], max_length=50)
     editor_office = forms.CharField(
         label=Policy.LABELS["editor_office"],
@@ -189,7 +201,9 @@ class PolicyForm(forms.Form):
     send_to = forms.CharField(label=Policy.LABELS["send_to"], max_length=300, required=False)
     copy_to = forms.CharField(label=Policy.LABELS["copy_to"], max_length=300, required=False)
     attachment_max_mb = forms.IntegerField(
-        label=Policy.LABELS["attachment_max_mb"], min_value=1, max_value=50
+        label=Policy.LABELS["attachment_max_mb"],
+        min_value=LIMITS["attachment_max_mb"][0],
+        max_value=LIMITS["attachment_max_mb"][1],
     )
 
 

@@ -32,6 +32,17 @@ class Policy:
     }
 
 
+# The bounds a number setting must keep (the form and the service both check them).
+LIMITS = {
+    "title_max": (10, 100),
+    "body_max": (300, 10000),
+    "standing_quota": (0, 100),
+    "member_quota": (0, 100),
+    "attachment_max_mb": (1, 50),
+}
+TEXT_MAX = {"publication_title": 50, "editor_office": 100, "send_to": 300, "copy_to": 300}
+
+
 def policy_for(organization: Organization) -> Policy:
     stored = (organization.settings or {}).get("opinions", {})
     known = {f.name for f in fields(Policy)}

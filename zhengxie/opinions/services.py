@@ -53,7 +53,7 @@ from .models import (
     Revision,
     ScoreRule,
 )
-from .policy import Policy, policy_for
+from .policy import LIMITS, TEXT_MAX, Policy, policy_for
 from .workflow import guard, guard_issue
 
 S = Report.State
@@ -689,6 +689,8 @@ def _sources(item: IssueItem) -> str:
 def _leave_item(actor: Actor, report: Report) -> None:
     """Take the report out of its issue item; an item left without reports goes too."""
     item = IssueItem.objects.select_related("issue").get(pk=report.item_id)
+    # Locked: an issue being sent for signing at the same moment must not lose or keep an item unseen.
+    item.issue = _lock_issue(item.issue)
     guard_issue("compose", actor, item.issue)
     report.item = None
     Report.objects.filter(pk=report.pk).update(item=None)
@@ -997,31 +999,54 @@ def publish_issue(*, actor: Actor, issue: Issue, published_on: date | None = Non
 # ---------------------------------------------------------------- after publication
 
 
-def _upper_outcome(upper: Report, *, upper_adopted: bool = False, level: str = "") -> None:
-    """The upper organisation adopted (or a leader instructed on) its copy: the original report gains it."""
+def _upper_outcome(
+    upper: Report, *, upper_adopted: bool = False, instruction: Instruction | None = None
+) -> None:
+    """The upper organisation adopted its copy, or a leader instructed on it: the original report gains it.
+
+    An instruction is recorded on the original too (so its own office can record the department's
+    feedback there), and the original moves on to 已批示 like a report instructed at home.
+    """
     original = Report.objects.with_scopes_disabled().select_for_update().get(pk=upper.forwarded_from_id)
+    before = original.state
     changes: dict[str, Any] = {}
     if upper_adopted and not original.upper_adopted:
         original.upper_adopted = True
         changes["upper_adopted"] = [False, True]
-    if level and not original.instruction_levels & LEVEL_BITS[Level(level)]:
-        changes["instruction_levels"] = [
-            original.instruction_levels,
-            original.instruction_levels | LEVEL_BITS[Level(level)],
-        ]
-        original.instruction_levels |= LEVEL_BITS[Level(level)]
+    if instruction is not None:
+        bit = LEVEL_BITS[Level(instruction.level)]
+        Instruction.objects.with_scopes_disabled().create(
+            organization=original.organization,
+            report=original,
+            leader=instruction.leader,
+            leader_title=instruction.leader_title,
+            level=instruction.level,
+            instructed_on=instruction.instructed_on,
+            text=instruction.text,
+        )
+        changes["instruction"] = [None, f"{instruction}（{upper.organization.name}登记）"]
+        original.instruction_levels |= bit
+        if original.state in (S.ADOPTED, S.FORWARDED):
+            original.state = S.INSTRUCTED
     if not changes:
         return
+    if before != original.state:
+        changes["state"] = [before, original.state]
     _rescore(original)
     original.updated_at = timezone.now()
-    original.save(update_fields=["upper_adopted", "instruction_levels", "outcome", "points", "updated_at"])
-    what = "被上级政协采用" if upper_adopted else f"获{Level(level).label}级领导批示"
-    action = "upper_adopt" if upper_adopted else "instruct"
+    original.save(
+        update_fields=["state", "upper_adopted", "instruction_levels", "outcome", "points", "updated_at"]
+    )
+    if instruction is not None:
+        what = f"获{instruction.leader}（{Level(instruction.level).label}级）批示"
+    else:
+        what = "被上级政协采用"
+    action = "upper_adopt" if instruction is None else "instruct"
     ReportTransition.objects.create(
         organization=original.organization,
         report=original,
         action=action,
-        from_state=original.state,
+        from_state=before,
         to_state=original.state,
         actor_name=upper.organization.name,
         note=f"{upper.organization.name}：{what}",
@@ -1213,7 +1238,7 @@ def record_instruction(
         fields=["instruction_levels", "outcome", "points"],
     )
     if report.forwarded_from_id:
-        _upper_outcome(report, level=level)
+        _upper_outcome(report, instruction=instruction)
     return instruction
 
 
@@ -1391,8 +1416,24 @@ def update_officer(
 
 
 def update_policy(*, actor: Actor, values: dict[str, Any]) -> None:
-    """The organisation's limits, quotas and issue lines."""
+    """The organisation's limits, quotas and issue lines; unknown names and values out of bounds are refused."""
     require(actor, "opinions.settings")
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        label = Policy.LABELS.get(name, name)
+        if name in LIMITS:
+            low, high = LIMITS[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                errors[name] = f"“{label}”应为{low}到{high}之间的整数。"
+        elif name in TEXT_MAX:
+            if not isinstance(value, str) or len(value) > TEXT_MAX[name]:
+                errors[name] = f"“{label}”不能超过{TEXT_MAX[name]}个字。"
+        else:
+            errors[name] = f"没有名为“{name}”的设置。"
+    if not str(values.get("publication_title", "x")).strip():
+        errors["publication_title"] = "请填写刊物名称。"
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=actor.organization.pk)
         settings = dict(organization.settings or {})

@@ -49,3 +49,41 @@ def test_another_organisation_is_never_offered(client, ow):
     page = client.get(reverse("opinions:analysis"), {"org": ow.world.other_org.pk})
     assert page.context["summary"].organization == ow.org
     assert "乙市政协" not in page.content.decode()
+
+
+def test_an_instruction_on_the_city_copy_is_recorded_on_the_district_original_for_its_feedback(ow):
+    from zhengxie.opinions import services
+    from zhengxie.opinions.models import Instruction, Level, Report
+
+    county_editor = ow.actor(ow.county_editor, ow.county)
+    report = b.editing(ow, person=ow.county_member, org=ow.county, editor=ow.county_editor)
+    county_issue = b.issue(ow, org=ow.county, editor=ow.county_editor)
+    services.include_report(actor=county_editor, report=report, issue=county_issue)
+    b.publish(ow, county_issue, org=ow.county, editor=ow.county_editor, leader=ow.county_leader)
+    report.refresh_from_db()
+    services.forward_report(actor=county_editor, report=report, target="upper")
+    copy = Report.objects.get(forwarded_from=report)
+    city = ow.actor(ow.editor)
+    services.receive_report(actor=city, report=copy)
+    city_issue = b.issue(ow)
+    services.include_report(actor=city, report=copy, issue=city_issue)
+    b.publish(ow, city_issue)
+    copy.refresh_from_db()
+    services.record_instruction(
+        actor=city,
+        report=copy,
+        leader="王市长",
+        level=Level.CITY,
+        instructed_on=b.today(),
+        text="请区政府落实。",
+    )
+    report.refresh_from_db()
+    assert report.state == Report.State.INSTRUCTED
+    assert report.upper_adopted and report.instruction_levels == 2
+    mirrored = Instruction.objects.get(report=report)
+    assert (mirrored.leader, mirrored.organization_id) == ("王市长", ow.county.pk)
+    services.record_feedback(
+        actor=county_editor, report=report, department="区卫健局", received_on=b.today(), text="已落实。"
+    )
+    report.refresh_from_db()
+    assert report.state == Report.State.FEEDBACK

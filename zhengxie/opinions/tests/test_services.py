@@ -746,8 +746,10 @@ def test_an_instruction_on_the_parents_copy_comes_back_to_the_original(ow):
     report.refresh_from_db()
     assert report.instruction_levels == 4
     assert (report.outcome, report.points) == (Outcome.INSTRUCTED_PROVINCE, Decimal("20"))
-    assert report.transitions.last().note == "甲市政协：获省级领导批示"
-    assert not Instruction.objects.filter(report=report).exists()
+    assert report.transitions.last().note == "甲市政协：获王书记（省级）批示"
+    # Recorded on the original too, which moves on to 已批示 so its office can record the feedback.
+    assert Instruction.objects.get(report=report).leader == "王书记"
+    assert report.state == Report.State.INSTRUCTED
 
 
 # ---------------------------------------------------------------- instructions and feedback

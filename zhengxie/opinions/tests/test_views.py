@@ -332,3 +332,36 @@ def test_workflow_command_prints_both_graphs():
     assert "报送（submit）：草稿 → 已报送" in text
     assert "印发（publish）：已签发 → 已印发" in text
     assert "登记领导批示（instruct）" in text
+
+
+def test_settings_out_of_bounds_are_refused_by_the_service_too(ow):
+    from django.core.exceptions import ValidationError
+
+    from zhengxie.opinions.policy import policy_for
+
+    with pytest.raises(ValidationError) as refused:
+        services.update_policy(actor=ow.actor(ow.editor), values={"body_max": 0, "colour": "red"})
+    assert "正文字数上限" in str(refused.value) and "colour" in str(refused.value)
+    ow.org.refresh_from_db()
+    assert policy_for(ow.org).body_max == 1500
+
+
+def test_editor_changes_the_settings_on_the_page(client, ow):
+    login(client, ow.editor)
+    data = {
+        "title_max": 60,
+        "body_max": 2000,
+        "standing_quota": 4,
+        "member_quota": 2,
+        "publication_title": "社情民意",
+        "editor_office": "甲市政协办公室",
+        "send_to": "市委、市政府",
+        "copy_to": "",
+        "attachment_max_mb": 10,
+    }
+    assert client.post(reverse("opinions:settings"), data).status_code == 302
+    ow.org.refresh_from_db()
+    assert b.issue(ow).send_to == "市委、市政府"
+    response = client.post(reverse("opinions:settings"), {**data, "body_max": 20})
+    assert response.status_code == 200
+    assert "300" in response.content.decode()

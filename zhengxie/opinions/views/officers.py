@@ -87,7 +87,11 @@ def settings_view(request):
     actor = request.actor
     form = forms.PolicyForm(request.POST or None, initial=as_dict(policy_for(actor.organization)))
     if request.method == "POST" and form.is_valid():
-        services.update_policy(actor=actor, values=form.cleaned_data)
-        messages.success(request, "社情民意设置已保存。")
-        return redirect("opinions:settings")
+        try:
+            services.update_policy(actor=actor, values=form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "社情民意设置已保存。")
+            return redirect("opinions:settings")
     return render(request, "opinions/settings.html", {"form": form})
