@@ -1,16 +1,21 @@
 """`make bench`: build (or reuse) the benchmark databases, measure each in its own process, print the table.
 
-    .venv/bin/python -m bench.run [--database sqlite|postgresql] [--only roster|proposals|burst|wrk|search]
+    .venv/bin/python -m bench.run [--database sqlite|postgresql]
+                                  [--only roster|proposals|burst|wrk|search|quality|opinions]
                                   [--requests 200] [--wrk-seconds 20] [--rebuild]
 
 `--only` (repeatable) runs some parts: roster (list, search, import), proposals (the proposal pages
 in process), burst (500 members submitting against gunicorn), wrk (public portal throughput), search
 (search, similar proposals and suggested units at a million proposals, their requests/s and memory, and
-the quality of similar proposals on a 100,000-proposal corpus).
+the quality of similar proposals on a 100,000-proposal corpus), opinions (the public-opinion editor's
+inbox, issue compilation and quarterly analysis at 300,000 reports).
 Without it every part runs. PostgreSQL is measured when a server answers at BENCH_POSTGRES_URL
 (default postgres://postgres@127.0.0.1:5432/zhengxie_bench); the database is created when missing.
-The first run builds the data (a million proposals and their search entries: 45 to 60 minutes per database);
-later runs reuse it.
+The opinions part has databases of its own, so that it needs neither the million proposals nor touches
+them: var/bench/opinions.sqlite3 and BENCH_OPINIONS_POSTGRES_URL
+(default postgres://postgres@127.0.0.1:5432/zhengxie_bench_opinions).
+The first run builds the data (a million proposals and their search entries: 45 to 60 minutes per database;
+the opinion data a few minutes); later runs reuse it.
 """
 
 import argparse
@@ -26,12 +31,16 @@ import dj_database_url
 import django
 
 from .report import table
-from .worker import PARTS
+from .worker import OWN_DATABASE, PARTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "var" / "bench"
 SQLITE_PATH = BENCH_DIR / "bench.sqlite3"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/zhengxie_bench")
+OPINIONS_SQLITE_PATH = BENCH_DIR / "opinions.sqlite3"
+OPINIONS_POSTGRES_URL = os.environ.get(
+    "BENCH_OPINIONS_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/zhengxie_bench_opinions"
+)
 # Building the proposal data takes most of it; measuring everything takes about ten minutes.
 WORKER_TIMEOUT_S = 2 * 60 * 60
 
@@ -65,8 +74,8 @@ def prepare_postgres(url: str) -> str | None:
     return None
 
 
-def run_worker(name: str, url: str, args: argparse.Namespace) -> dict:
-    out = BENCH_DIR / f"{name.lower()}.json"
+def run_worker(name: str, url: str, args: argparse.Namespace, parts: list[str], tag: str = "") -> dict:
+    out = BENCH_DIR / f"{name.lower()}{tag}.json"
     out.unlink(missing_ok=True)
     env = {
         **os.environ,
@@ -79,7 +88,7 @@ def run_worker(name: str, url: str, args: argparse.Namespace) -> dict:
     command += ["--wrk-seconds", str(args.wrk_seconds)]
     if args.rebuild:
         command.append("--rebuild")
-    for part in args.only or []:
+    for part in parts:
         command += ["--only", part]
     subprocess.run(command, env=env, cwd=BASE_DIR, check=True, timeout=WORKER_TIMEOUT_S)
     return json.loads(out.read_text(encoding="utf-8"))
@@ -94,23 +103,45 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--wrk-seconds", type=int, default=20, help="duration of each wrk run (default 20)")
     args = parser.parse_args(argv)
     wanted = args.database or ["sqlite", "postgresql"]
+    parts = args.only or list(PARTS)
+    shared = [p for p in parts if p not in OWN_DATABASE]
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     results: dict[str, dict] = {}
     notes: list[str] = []
+    # (database, where, its URL, the parts measured there, the worker's output file tag)
+    runs = []
     if "sqlite" in wanted:
-        log(f"== SQLite: {SQLITE_PATH.relative_to(BASE_DIR)}")
-        results["SQLite"] = run_worker("SQLite", f"sqlite:///{SQLITE_PATH}", args)
+        if shared:
+            runs.append(("SQLite", SQLITE_PATH.relative_to(BASE_DIR), f"sqlite:///{SQLITE_PATH}", shared, ""))
+        if "opinions" in parts:
+            where = OPINIONS_SQLITE_PATH.relative_to(BASE_DIR)
+            runs.append(("SQLite", where, f"sqlite:///{OPINIONS_SQLITE_PATH}", ["opinions"], "-opinions"))
     if "postgresql" in wanted:
-        log(f"== PostgreSQL: {POSTGRES_URL}")
-        skipped = prepare_postgres(POSTGRES_URL)
-        if skipped:
-            log(f"  {skipped}")
-            notes.append(skipped)
+        if shared:
+            runs.append(("PostgreSQL", POSTGRES_URL, POSTGRES_URL, shared, ""))
+        if "opinions" in parts:
+            runs.append(
+                ("PostgreSQL", OPINIONS_POSTGRES_URL, OPINIONS_POSTGRES_URL, ["opinions"], "-opinions")
+            )
+    for name, where, url, run_parts, tag in runs:
+        log(f"== {name}: {where} ({', '.join(run_parts)})")
+        if name == "PostgreSQL":
+            skipped = prepare_postgres(url)
+            if skipped:
+                log(f"  {skipped}")
+                notes.append(skipped)
+                continue
+        result = run_worker(name, url, args, run_parts, tag)
+        if name in results:
+            # The opinions part's own database: its figures join the same rows, its load its own note.
+            result["opinions_load"] = result.pop("load")
+            result["parts"] = results[name]["parts"] + result["parts"]
+            results[name].update(result)
         else:
-            results["PostgreSQL"] = run_worker("PostgreSQL", POSTGRES_URL, args)
+            results[name] = result
     for name, result in results.items():
-        before, after = result["load"]
+        before, after = result.get("load") or result["opinions_load"]
         facts = [result["version"]]
         if "data" in result:
             terms = result["terms"]
@@ -120,6 +151,8 @@ def main(argv: list[str] | None = None) -> None:
             )
         if "proposal_data" in result:
             facts.append(f"proposal data {result['proposal_data']}")
+        if "opinion_data" in result:
+            facts.append(f"opinion data (own database) {result['opinion_data']}")
         facts.append(f"load average {before:.1f} -> {after:.1f}")
         notes.append(f"{name}: " + "; ".join(facts) + ".")
     notes.append(

@@ -8,7 +8,9 @@ import sys
 import warnings
 from pathlib import Path
 
-PARTS = ("roster", "proposals", "burst", "wrk", "search", "quality")
+PARTS = ("roster", "proposals", "burst", "wrk", "search", "quality", "opinions")
+# Parts whose data lives in a database of its own (bench/run.py gives the worker its URL): not run unasked.
+OWN_DATABASE = ("opinions",)
 
 
 def log(message: str) -> None:
@@ -23,7 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=PARTS, action="append")
     parser.add_argument("--wrk-seconds", type=int, default=20)
     args = parser.parse_args(argv)
-    parts = args.only or list(PARTS)
+    parts = args.only or [p for p in PARTS if p not in OWN_DATABASE]
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengxie.settings")
     # WhiteNoise warns that STATIC_ROOT is not collected; the measured pages serve no static files here.
@@ -40,6 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     from . import (
         burst,
         data,
+        opinion_data,
+        opinions,
         proposal_data,
         proposals,
         roster,
@@ -62,11 +66,16 @@ def main(argv: list[str] | None = None) -> None:
     if "proposals" in parts or "wrk" in parts or "search" in parts:
         out["proposal_data"] = proposal_data.ensure(log, rebuild=args.rebuild)
         log(f"  proposal data: {out['proposal_data']}")
+    if "opinions" in parts:
+        out["opinion_data"] = opinion_data.ensure(log, rebuild=args.rebuild)
+        log(f"  opinion data: {out['opinion_data']}")
     # What the platform does after `migrate` and every day (core/upkeep.py): SQLite's planner statistics,
     # here also over data built since this process migrated. PostgreSQL keeps its own (VACUUM ANALYZE).
     refresh_statistics()
     if "proposals" in parts:
         out["proposals"] = proposals.measure(requests=args.requests, log=log)
+    if "opinions" in parts:
+        out["opinions"] = opinions.measure(requests=args.requests, log=log)
     if "search" in parts:
         out["search_data"] = search_data.ensure(log, rebuild=args.rebuild)
         log(f"  search data: {out['search_data']}")

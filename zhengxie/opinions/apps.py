@@ -7,10 +7,10 @@ class OpinionsConfig(AppConfig):
     verbose_name = "社情民意"
 
     def ready(self) -> None:
-        from zhengxie.core import navigation, workflows
+        from zhengxie.core import demo, navigation, workflows
         from zhengxie.core.navigation import NavEntry
 
-        from . import search, workflow
+        from . import demo_data, search, workflow
 
         for entry in [
             NavEntry("社情民意", "opinions:mine", permission="opinions.submit", order=30),
@@ -22,3 +22,4 @@ class OpinionsConfig(AppConfig):
             navigation.register(entry)
         workflows.register("opinions", workflow.describe)
         search.register_sources()
+        demo.register_step("社情民意", demo_data.build)
