@@ -216,6 +216,9 @@ class Report(TenantModel):
     editor = models.ForeignKey(
         Person, verbose_name="编辑", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # No plain index: most reports are in no item, and SQLite, which cannot tell, would otherwise pick an
+    # index on item for "item IS NULL" and read every unplaced report of every organisation. The partial
+    # index `report_item` below serves an item's reports.
     item = models.ForeignKey(
         IssueItem,
         verbose_name="期刊条目",
@@ -223,6 +226,7 @@ class Report(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reports",
+        db_index=False,
     )
     adopted_at = models.DateTimeField("采用时间", null=True, blank=True)
     not_adopted_reason = models.TextField("未采用原因", blank=True)
@@ -276,7 +280,7 @@ class Report(TenantModel):
             models.Index(
                 fields=["organization", "year", "participating_unit", "points"], name="report_rank_unit"
             ),
-            models.Index(fields=["item", "id"], name="report_item"),
+            models.Index(fields=["item", "id"], name="report_item", condition=models.Q(item__isnull=False)),
             models.Index(fields=["forwarded_from"], name="report_forwarded_from"),
         ]
 

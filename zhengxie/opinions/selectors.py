@@ -205,7 +205,7 @@ def items(issue: Issue) -> list[IssueItem]:
     return rows
 
 
-def candidates(actor: Actor, *, limit: int = 50) -> list[Report]:
+def candidates(actor: Actor, *, limit: int = 20) -> list[Report]:
     """Reports being edited and not yet placed in an issue: what the compilation page offers to add."""
     return list(
         Report.objects.filter(organization=actor.organization, state=S.EDITING, item__isnull=True)
