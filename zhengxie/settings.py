@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "zhengxie.core",
     "zhengxie.proposals",
     "zhengxie.opinions",
+    "zhengxie.figures",
     "zhengxie.public",
     # After the apps whose records it indexes: its demo step runs after theirs.
     "zhengxie.search",

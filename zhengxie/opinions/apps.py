@@ -10,7 +10,7 @@ class OpinionsConfig(AppConfig):
         from zhengxie.core import demo, navigation, workflows
         from zhengxie.core.navigation import NavEntry
 
-        from . import demo_data, search, workflow
+        from . import demo_data, figures, search, workflow
 
         for entry in [
             NavEntry("社情民意", "opinions:mine", permission="opinions.submit", order=30),
@@ -22,4 +22,5 @@ class OpinionsConfig(AppConfig):
             navigation.register(entry)
         workflows.register("opinions", workflow.describe)
         search.register_sources()
+        figures.register_figures()
         demo.register_step("社情民意", demo_data.build)

@@ -11,7 +11,7 @@ class ProposalsConfig(AppConfig):
         from zhengxie.core.navigation import NavEntry
         from zhengxie.search import index as search_index
 
-        from . import demo_data, demo_history, search, suggest, workflow
+        from . import demo_data, demo_history, figures, search, suggest, workflow
 
         for entry in [
             NavEntry("我的提案", "proposals:mine", permission="proposals.submit", order=10),
@@ -26,6 +26,7 @@ class ProposalsConfig(AppConfig):
             navigation.register(entry)
         workflows.register("proposals", workflow.describe)
         search.register_sources()
+        figures.register_figures()
         demo.register_step("提案", demo_data.build)
         demo.register_step("往年提案", demo_history.build)
         demo.register_step("检索词频", search_index.demo_step)
