@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("zhengxie.core.urls")),
     path("", include("zhengxie.proposals.urls")),
     path("", include("zhengxie.opinions.urls")),
+    path("", include("zhengxie.figures.urls")),
     path("", include("zhengxie.search.urls")),
     path("public/", include("zhengxie.public.urls")),
 ]
