@@ -4,16 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
 from zhengxie.core.models import Organization
-from zhengxie.figures import registry
+from zhengxie.figures import registry, sentences
 
 
 class Command(BaseCommand):
-    help = "输出某组织某年度的统计数字（JSON）：zhengxie report --org SLUG --year YYYY"
+    help = "输出某组织某年度的统计数字（json）或工作报告用语（text）：zhengxie report --org SLUG --year YYYY"
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="组织代码（zhengxie orgs 可列出）")
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--format", choices=["json", "text"], default="json")
 
     def handle(self, *args, org, year, format, **options):
         organization = Organization.objects.filter(slug=org).first()
@@ -21,6 +21,12 @@ class Command(BaseCommand):
             raise CommandError(f"没有代码为“{org}”的组织。可用 zhengxie orgs 查看。")
         with scope(organization=organization):
             values = registry.compute(organization, year)
+        if format == "text":
+            self.stdout.write(f"{organization.name}{year}年度")
+            for group, label in (("proposals", "提案工作"), ("opinions", "社情民意信息工作")):
+                lines = sentences.write(group, values.get(group, {}))
+                self.stdout.write(f"{label}：{''.join(lines) if lines else '本年度无数据。'}")
+            return
         payload = {
             "organization": organization.name,
             "year": year,
