@@ -74,3 +74,51 @@ def test_text_report_says_exactly_the_json_figures(pw):
             if sentence.headed and isinstance(values[group][name], int) and values[group][name]:
                 assert str(values[group][name]) in text, name
     assert "共收到提案6件" in text and "满意率达50.00%" in text
+
+
+@pytest.mark.django_db
+def test_word_and_excel_packs_carry_the_name_year_sentences_and_table(pw, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from zhengxie.figures.tests.test_registry import _year
+
+    _year(pw)
+    year = pw.session.year
+    docx_path, xlsx_path = tmp_path / "r.docx", tmp_path / "r.xlsx"
+    call_command(
+        "report",
+        "--org",
+        "jia",
+        "--year",
+        str(year),
+        "--format",
+        "docx",
+        "--output",
+        str(docx_path),
+        stdout=StringIO(),
+    )
+    call_command(
+        "report",
+        "--org",
+        "jia",
+        "--year",
+        str(year),
+        "--format",
+        "xlsx",
+        "--output",
+        str(xlsx_path),
+        stdout=StringIO(),
+    )
+    document = Document(str(docx_path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert f"甲市政协{year}年度工作统计" in text
+    assert "共收到提案6件" in text
+    cells = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert "提案工作·满意率" in cells and "50.00%" in cells
+    sheet = load_workbook(str(xlsx_path)).active
+    rows = {row[2]: row[3] for row in sheet.iter_rows(min_row=5, values_only=True) if row[2]}
+    values = registry.compute(pw.org, year)
+    assert rows["proposals.received"] == values["proposals"]["received"] == 6
+    assert rows["proposals.satisfied_rate"] == 50.0
+    assert sheet["A1"].value == f"甲市政协{year}年度工作统计"

@@ -1,10 +1,11 @@
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
 from zhengxie.core.models import Organization
-from zhengxie.figures import registry, sentences
+from zhengxie.figures import exports, registry, sentences
 
 
 class Command(BaseCommand):
@@ -13,14 +14,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="组织代码（zhengxie orgs 可列出）")
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument("--format", choices=["json", "text", "docx", "xlsx"], default="json")
+        parser.add_argument("--output", help="docx 和 xlsx 写入的文件（默认：组织代码-年度.docx/.xlsx）")
 
-    def handle(self, *args, org, year, format, **options):
+    def handle(self, *args, org, year, format, output=None, **options):
         organization = Organization.objects.filter(slug=org).first()
         if organization is None:
             raise CommandError(f"没有代码为“{org}”的组织。可用 zhengxie orgs 查看。")
         with scope(organization=organization):
             values = registry.compute(organization, year)
+        if format in ("docx", "xlsx"):
+            write = exports.report_docx if format == "docx" else exports.report_xlsx
+            path = Path(output or f"{organization.slug}-{year}.{format}")
+            path.write_bytes(write(organization, year, values))
+            self.stdout.write(f"已写入 {path}")
+            return
         if format == "text":
             self.stdout.write(f"{organization.name}{year}年度")
             for group, label in (("proposals", "提案工作"), ("opinions", "社情民意信息工作")):
