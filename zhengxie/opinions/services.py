@@ -34,6 +34,7 @@ from zhengxie.core.notifications import holders, notify
 from zhengxie.core.permissions import Actor, require
 from zhengxie.core.roles import Role
 from zhengxie.core.services import account_for
+from zhengxie.proposals.policy import ATTACHMENT_TYPES
 
 from .models import (
     LEVEL_BITS,
@@ -475,9 +476,6 @@ def withdraw_report(*, actor: Actor, report: Report, reason: str = "") -> Report
     return _step(actor, report, "withdraw", before, note=reason.strip())
 
 
-ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".ofd", ".txt"}
-
-
 @transaction.atomic
 def add_attachment(*, actor: Actor, report: Report, upload) -> ReportAttachment:
     """A file on a draft or a report still being edited, by its submitter or an editor."""
@@ -491,7 +489,7 @@ def add_attachment(*, actor: Actor, report: Report, upload) -> ReportAttachment:
     name = upload.name.rsplit("/", 1)[-1][:200]
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError({"attachment": "附件只能是 PDF、Word、Excel、图片、OFD 或文本文件。"})
+        raise ValidationError({"attachment": "附件只能是 PDF、Word、Excel、OFD 或图片文件。"})
     if upload.size > policy.attachment_max_mb * 1024 * 1024:
         raise ValidationError({"attachment": f"附件不能超过{policy.attachment_max_mb}MB。"})
     attachment = ReportAttachment.objects.create(

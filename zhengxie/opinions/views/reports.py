@@ -320,42 +320,6 @@ def receive(request, pk):
 
 @require_POST
 @requires("opinions.edit")
-def revise(request, pk):
-    report = selectors.get_report_for_actor(request.actor, pk)
-    form = forms.ReviseForm(request.POST)
-    if not form.is_valid():
-        return form_error(request, report, form)
-    data = form.cleaned_data
-    return run(
-        request,
-        report,
-        lambda: services.edit_report(
-            actor=request.actor, report=report, title=data["title"], body=data["body"], note=data["note"]
-        ),
-        "编辑稿已保存，原稿保留不变。",
-        "edited",
-    )
-
-
-@require_POST
-@requires("opinions.edit")
-def not_adopt(request, pk):
-    report = selectors.get_report_for_actor(request.actor, pk)
-    form = forms.ReasonForm(request.POST)
-    if not form.is_valid():
-        return form_error(request, report, form)
-    return run(
-        request,
-        report,
-        lambda: services.not_adopt_report(
-            actor=request.actor, report=report, reason=form.cleaned_data["reason"]
-        ),
-        "已标记为不予采用，报送人会收到原因。",
-    )
-
-
-@require_POST
-@requires("opinions.edit")
 def include(request, pk):
     actor = request.actor
     report = selectors.get_report_for_actor(actor, pk)
@@ -396,72 +360,54 @@ def exclude(request, pk):
     )
 
 
-@require_POST
-@requires("opinions.edit")
-def forward(request, pk):
+def _form_step(request, pk, form_class, service, success: str, anchor: str = ""):
+    """An editor's step from a small form on the report's page whose fields are the service's arguments."""
     report = selectors.get_report_for_actor(request.actor, pk)
-    form = forms.ForwardForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         return form_error(request, report, form)
-    data = form.cleaned_data
     return run(
         request,
         report,
-        lambda: services.forward_report(
-            actor=request.actor,
-            report=report,
-            target=data["target"],
-            recipient=data["recipient"],
-            forwarded_on=data["forwarded_on"],
-        ),
-        "已登记报送。",
-        "forwardings",
+        lambda: service(actor=request.actor, report=report, **form.cleaned_data),
+        success,
+        anchor,
     )
 
 
 @require_POST
 @requires("opinions.edit")
+def revise(request, pk):
+    return _form_step(
+        request, pk, forms.ReviseForm, services.edit_report, "编辑稿已保存，原稿保留不变。", "edited"
+    )
+
+
+@require_POST
+@requires("opinions.edit")
+def not_adopt(request, pk):
+    return _form_step(
+        request, pk, forms.ReasonForm, services.not_adopt_report, "已标记为不予采用，报送人会收到原因。"
+    )
+
+
+@require_POST
+@requires("opinions.edit")
+def forward(request, pk):
+    return _form_step(request, pk, forms.ForwardForm, services.forward_report, "已登记报送。", "forwardings")
+
+
+@require_POST
+@requires("opinions.edit")
 def instruct(request, pk):
-    report = selectors.get_report_for_actor(request.actor, pk)
-    form = forms.InstructionForm(request.POST)
-    if not form.is_valid():
-        return form_error(request, report, form)
-    data = form.cleaned_data
-    return run(
-        request,
-        report,
-        lambda: services.record_instruction(
-            actor=request.actor,
-            report=report,
-            leader=data["leader"],
-            leader_title=data["leader_title"],
-            level=data["level"],
-            instructed_on=data["instructed_on"],
-            text=data["text"],
-        ),
-        "已登记领导批示。",
-        "instructions",
+    return _form_step(
+        request, pk, forms.InstructionForm, services.record_instruction, "已登记领导批示。", "instructions"
     )
 
 
 @require_POST
 @requires("opinions.edit")
 def feedback(request, pk):
-    report = selectors.get_report_for_actor(request.actor, pk)
-    form = forms.FeedbackForm(request.POST)
-    if not form.is_valid():
-        return form_error(request, report, form)
-    data = form.cleaned_data
-    return run(
-        request,
-        report,
-        lambda: services.record_feedback(
-            actor=request.actor,
-            report=report,
-            department=data["department"],
-            received_on=data["received_on"],
-            text=data["text"],
-        ),
-        "已登记部门反馈。",
-        "instructions",
+    return _form_step(
+        request, pk, forms.FeedbackForm, services.record_feedback, "已登记部门反馈。", "instructions"
     )
