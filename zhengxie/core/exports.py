@@ -13,12 +13,17 @@ from .models import RosterImport
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A file to save, its Chinese name kept (RFC 5987)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 def xlsx_response(book: openpyxl.Workbook, filename: str) -> HttpResponse:
     buffer = BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(buffer.getvalue(), filename, XLSX)
 
 
 def _sheet(book: openpyxl.Workbook, title: str, headers: list[str]):

@@ -50,6 +50,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "opinions.officers": frozenset({Role.ORG_ADMIN}),
     "opinions.settings": frozenset({Role.OPINION_EDITOR, Role.ORG_ADMIN}),
     "opinions.analysis": frozenset({Role.OPINION_EDITOR, Role.LEADER, Role.ORG_ADMIN}),
+    # Statistics (统计与年度报告): the dashboard, drill-down lists and the annual report pack.
+    "figures.view": frozenset({Role.ORG_ADMIN, Role.PROPOSAL_STAFF, Role.OPINION_EDITOR, Role.LEADER}),
+    # Import of past years' proposals and public-opinion reports from Excel.
+    "figures.import": frozenset({Role.ORG_ADMIN, Role.PROPOSAL_STAFF}),
     # Full-text search: everyone in an organisation; each source limits the hits to what the person may open.
     "search.use": frozenset(Role),
 }

@@ -7,12 +7,9 @@ from docx import Document
 from docx.shared import Pt
 from openpyxl.styles import Font
 
-from zhengxie.core.models import Organization
 from zhengxie.core.word import SANS, SERIF, centered, fonts, page_setup
 
 from . import registry, sentences
-
-GROUP_LABELS = {"proposals": "提案工作", "opinions": "社情民意信息工作"}
 
 
 def _shown(value) -> str:
@@ -21,23 +18,32 @@ def _shown(value) -> str:
     return f"{value}%" if not isinstance(value, int) else str(value)
 
 
+def as_json(name: str, year: int, values: dict) -> dict:
+    """The report as JSON: counts as integers, rates as strings with two decimals ("98.03"), none as null."""
+    shown = {
+        group: {k: (str(v) if v is not None and not isinstance(v, int) else v) for k, v in figures.items()}
+        for group, figures in values.items()
+    }
+    return {"organization": name, "year": year, **shown}
+
+
 def _rows(values: dict):
     for group in registry.groups():
         for figure in registry.figures(group):
             yield group, figure, values.get(group, {}).get(figure.name)
 
 
-def report_docx(organization: Organization, year: int, values: dict) -> bytes:
+def report_docx(name: str, year: int, values: dict) -> bytes:
     document = Document()
-    document.core_properties.title = f"{organization.name}{year}年度统计"
+    document.core_properties.title = f"{name}{year}年度统计"
     normal = document.styles["Normal"]
     fonts(normal.element, SERIF)
     normal.font.size = Pt(12)
     page_setup(document)
-    centered(document, f"{organization.name}{year}年度工作统计", 18, bold=True)
+    centered(document, f"{name}{year}年度工作统计", 18, bold=True)
     for group in registry.groups():
         heading = document.add_paragraph()
-        run = heading.add_run(GROUP_LABELS.get(group, group))
+        run = heading.add_run(registry.group(group).heading)
         run.bold = True
         fonts(run._r, SANS)
         lines = sentences.write(group, values.get(group, {}))
@@ -49,7 +55,7 @@ def report_docx(organization: Organization, year: int, values: dict) -> bytes:
         cell.text = text
     for group, figure, value in _rows(values):
         cells = table.add_row().cells
-        cells[0].text = f"{GROUP_LABELS.get(group, group)}·{figure.label}"
+        cells[0].text = f"{registry.group(group).heading}·{figure.label}"
         cells[1].text = _shown(value)
         cells[2].text = figure.definition
     buffer = BytesIO()
@@ -57,14 +63,14 @@ def report_docx(organization: Organization, year: int, values: dict) -> bytes:
     return buffer.getvalue()
 
 
-def report_xlsx(organization: Organization, year: int, values: dict) -> bytes:
+def report_xlsx(name: str, year: int, values: dict) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "年度统计"
-    sheet.append([f"{organization.name}{year}年度工作统计"])
+    sheet.append([f"{name}{year}年度工作统计"])
     sheet["A1"].font = Font(bold=True, size=14)
     for group in registry.groups():
-        sheet.append([GROUP_LABELS.get(group, group), "".join(sentences.write(group, values.get(group, {})))])
+        sheet.append([registry.group(group).heading, "".join(sentences.write(group, values.get(group, {})))])
     sheet.append([])
     sheet.append(["分类", "项目", "代码", "数值", "统计口径"])
     for cell in sheet[sheet.max_row]:
@@ -72,7 +78,7 @@ def report_xlsx(organization: Organization, year: int, values: dict) -> bytes:
     for group, figure, value in _rows(values):
         shown = value if isinstance(value, int) else (float(value) if value is not None else None)
         sheet.append(
-            [GROUP_LABELS.get(group, group), figure.label, f"{group}.{figure.name}", shown, figure.definition]
+            [registry.group(group).heading, figure.label, f"{group}.{figure.name}", shown, figure.definition]
         )
     for column, width in zip("ABCDE", (16, 22, 34, 10, 60), strict=True):
         sheet.column_dimensions[column].width = width

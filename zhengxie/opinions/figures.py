@@ -2,8 +2,17 @@
 
 from django.db.models import QuerySet
 
-from zhengxie.core.models import Organization
-from zhengxie.figures.registry import Count, register
+from zhengxie.figures.registry import (
+    Breakdown,
+    Chart,
+    Count,
+    Group,
+    Orgs,
+    org_ids,
+    register,
+    register_charts,
+    register_group,
+)
 
 from .models import Instruction, Issue, Level, Report
 
@@ -11,22 +20,33 @@ S = Report.State
 GROUP = "opinions"
 
 
-def received(organization: Organization, year: int) -> QuerySet[Report]:
+def received(organization: Orgs, year: int) -> QuerySet[Report]:
     return (
-        Report.objects.filter(organization=organization, year=year)
+        Report.objects.filter(organization__in=org_ids(organization), year=year)
         .exclude(state__in=(S.DRAFT, S.WITHDRAWN))
         .order_by("id")
     )
 
 
-def _instructed(organization: Organization, year: int, level: str = "") -> QuerySet[Report]:
-    instructions = Instruction.objects.filter(organization=organization)
+def _instructed(organization: Orgs, year: int, level: str = "") -> QuerySet[Report]:
+    instructions = Instruction.objects.filter(organization__in=org_ids(organization))
     if level:
         instructions = instructions.filter(level=level)
     return received(organization, year).filter(pk__in=instructions.values("report"))
 
 
 def register_figures() -> None:
+    register_group(
+        Group(
+            GROUP,
+            "社情民意",
+            "社情民意信息工作",
+            "opinions.view_all",
+            "篇",
+            headline=("received", "adopted", "issues", "forwarded", "instructed"),
+            order=20,
+        )
+    )
     register(
         Count(
             GROUP,
@@ -51,12 +71,19 @@ def register_figures() -> None:
         ),
         Count(
             GROUP,
+            "pending",
+            "尚在处理",
+            "收到的信息中尚未采用、也未决定不予采用的（收到 = 采用 + 未采用 + 尚在处理）。",
+            lambda o, y: received(o, y).filter(adopted_at__isnull=True).exclude(state=S.NOT_ADOPTED),
+        ),
+        Count(
+            GROUP,
             "issues",
             "编发期刊",
             "本年度已印发的《社情民意》期数。",
-            lambda o, y: Issue.objects.filter(organization=o, year=y, state=Issue.State.PUBLISHED).order_by(
-                "number"
-            ),
+            lambda o, y: Issue.objects.filter(
+                organization__in=org_ids(o), year=y, state=Issue.State.PUBLISHED
+            ).order_by("organization", "number"),
         ),
         Count(
             GROUP,
@@ -82,4 +109,34 @@ def register_figures() -> None:
             )
             for level in Level
         ],
+        Breakdown(
+            GROUP,
+            "by_state",
+            "按状态",
+            "收到的信息按当前状态分。",
+            "received",
+            "state",
+            labels=lambda values: dict(S.choices),
+        ),
+        Breakdown(
+            GROUP,
+            "by_submitter_type",
+            "按报送人类型",
+            "收到的信息按报送人类型（委员、参加单位、专委会、下级政协、信息员）分。",
+            "received",
+            "submitter_type",
+            labels=lambda values: dict(Report.SubmitterType.choices),
+        ),
+    )
+    register_charts(
+        Chart(GROUP, "state", "按状态", "pie", breakdown="by_state"),
+        Chart(GROUP, "submitter_type", "按报送人类型", "bar", breakdown="by_submitter_type"),
+        Chart(GROUP, "adoption", "采用情况", "pie", counts=("adopted", "not_adopted", "pending")),
+        Chart(
+            GROUP,
+            "instruction_level",
+            "领导批示级别",
+            "bar",
+            counts=tuple(f"instructed_{level.value}" for level in Level),
+        ),
     )

@@ -29,13 +29,12 @@ from weasyprint.urls import URLFetcher
 from zhengxie.core.decorators import requires
 from zhengxie.core.exports import XLSX
 from zhengxie.core.models import Organization, PlenarySession
-from zhengxie.core.word import SANS, SERIF, centered, chinese_date, field, fonts, page_setup
+from zhengxie.core.word import DOCX, SANS, SERIF, centered, chinese_date, field, fonts, page_setup
 
 from . import forms, selectors
 from .models import Assignment, Proposal, Proposer, Rating, Reply
 
 S = Proposal.State
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # ---------------------------------------------------------------- shared
 

@@ -3,20 +3,14 @@
 import json
 from decimal import Decimal
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from zhengxie.core.roles import Role
-from zhengxie.core.tests import factories as f
 from zhengxie.figures import registry
-from zhengxie.opinions import services as opinion_services
-from zhengxie.opinions.tests import builders as ob
-from zhengxie.proposals.models import Proposal
-from zhengxie.proposals.services import not_file_proposal, rate_reply
-from zhengxie.proposals.tests import builders as pb
+
+from .builders import year_of_work
 
 pytestmark = pytest.mark.django_db
 
@@ -27,37 +21,8 @@ def test_percentages_round_half_up_and_have_none_for_nothing():
     assert registry.percentage(1, 0) is None
 
 
-def _opinion_world(pw):
-    """The opinion builders' world in the proposal world's organisation (an editor besides its people)."""
-    opinion_services.ensure_reference_lists(pw.org)
-    editor = f.PersonFactory(username="opeditor", full_name="陈编辑")
-    f.RoleGrantFactory(organization=pw.org, person=editor, role=Role.OPINION_EDITOR)
-    return SimpleNamespace(org=pw.org, bob=pw.bob, editor=editor, leader=pw.leader, actor=pw.actor)
-
-
-def _year(pw):
-    ow = _opinion_world(pw)
-    pb.submitted(pw)
-    pb.filed(pw)
-    pb.handled(pw)
-    _, reply = pb.answered(pw)
-    rate_reply(actor=pw.actor(pw.bob), reply=reply, handling="satisfied", result="satisfied")
-    _, reply = pb.answered(pw)
-    rate_reply(actor=pw.actor(pw.bob), reply=reply, handling="satisfied", result="basic")
-    not_file_proposal(
-        actor=pw.actor(pw.staff),
-        proposal=pb.submitted(pw),
-        ground=pw.ground,
-        reason="转为社情民意。",
-        disposition=Proposal.Disposition.OPINION,
-    )
-    ob.submitted(ow)
-    ob.adopted(ow)
-    ob.instructed(ow)
-
-
 def test_every_count_equals_the_length_of_its_record_list(pw):
-    _year(pw)
+    year_of_work(pw)
     year = timezone.localdate().year
     values = registry.compute(pw.org, year)
     counts = [f for f in registry.figures() if isinstance(f, registry.Count)]
@@ -86,14 +51,45 @@ def test_every_count_equals_the_length_of_its_record_list(pw):
     assert values["opinions"]["instructed"] == values["opinions"]["instructed_city"] == 1
 
 
+def test_every_breakdown_segment_is_the_length_of_its_list_and_the_segments_make_up_the_base(pw):
+    year_of_work(pw)
+    year = timezone.localdate().year
+    values = registry.compute(pw.org, year)
+    breakdowns = registry.breakdowns()
+    assert {b.name for b in breakdowns} >= {"by_state", "by_lead_unit", "by_class", "by_satisfaction"}
+    for breakdown in breakdowns:
+        segments = breakdown.segments(pw.org, year)
+        assert sum(n for _, _, n in segments) == values[breakdown.group][breakdown.base], breakdown.name
+        for value, label, n in segments:
+            assert breakdown.segment(pw.org, year, value).count() == n, (breakdown.name, value)
+            assert len(list(breakdown.segment(pw.org, year, value))) == n
+            assert label and label != value, (breakdown.name, label)
+    states = {label: n for _, label, n in registry.get("proposals", "by_state").segments(pw.org, year)}
+    assert states == {"已办结": 2, "不予立案": 1, "办理中": 1, "已提交": 1, "已立案": 1}
+    units = registry.get("proposals", "by_lead_unit").segments(pw.org, year)
+    assert [(label, n) for _, label, n in units] == [("发展改革委", 3)]
+    satisfaction = registry.get("proposals", "by_satisfaction").segments(pw.org, year)
+    assert sorted((label, n) for _, label, n in satisfaction) == [("基本满意", 1), ("满意", 1)]
+
+
+def test_several_organisations_count_as_the_sum_of_each(pw):
+    year_of_work(pw)
+    year = timezone.localdate().year
+    ids = [pw.org.pk, pw.world.other_org.pk]
+    by_org = registry.compute_by_organization(ids, year)
+    assert by_org[pw.org.pk] == registry.compute(pw.org, year)
+    assert by_org[pw.world.other_org.pk] == registry.compute(pw.world.other_org, year)
+    assert registry.total(by_org.values()) == registry.compute(ids, year)
+
+
 def test_figures_never_count_another_organisation(pw):
-    _year(pw)
+    year_of_work(pw)
     values = registry.compute(pw.world.other_org, timezone.localdate().year)
     assert all(v in (0, None) for group in values.values() for v in group.values())
 
 
 def test_report_command_prints_json_and_refuses_an_unknown_organisation(pw):
-    _year(pw)
+    year_of_work(pw)
     out = StringIO()
     call_command("report", "--org", "jia", "--year", str(timezone.localdate().year), stdout=out)
     payload = json.loads(out.getvalue())

@@ -1,16 +1,16 @@
 """Issues (期) of 《社情民意》: compile, send for signing, sign, print, export to Word."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhengxie.core.decorators import requires
+from zhengxie.core.exports import download
 from zhengxie.core.selectors import paginate
+from zhengxie.core.word import DOCX
 
 from .. import exports, forms, selectors, services
 from ..models import Issue
@@ -243,9 +243,4 @@ def issue_docx(request, pk):
     """The issue in the office's layout, as a Word document."""
     issue = _issue(request, pk)
     content = exports.issue_docx(issue, selectors.items(issue))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    filename = f"{issue.title}{issue.year}年第{issue.number}期.docx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(content, f"{issue.title}{issue.year}年第{issue.number}期.docx", DOCX)

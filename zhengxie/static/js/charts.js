@@ -1,7 +1,8 @@
 // Charts of the analysis pages, drawn with the locally served Apache ECharts.
 // Each <div data-chart="key" data-kind="pie|bar" hidden> draws data[key] = {labels: [...], values: [...]} from
-// the page's <script id="chart-data" type="application/json">. The same figures are in the tables
-// beside the charts, so the page reads the same without JavaScript.
+// the page's <script id="chart-data" type="application/json">; with `urls: [...]` a click on a segment
+// opens the records behind it, and `unit` names what is counted (篇 unless given). The same figures are
+// in the tables beside the charts, so the page reads the same without JavaScript.
 (function () {
   var source = document.getElementById("chart-data");
   if (!source || !window.echarts) return;
@@ -17,7 +18,7 @@
       animation: animation,
       color: palette,
       textStyle: { fontFamily: font },
-      tooltip: { trigger: "item", formatter: "{b}：{c} 篇（{d}%）" },
+      tooltip: { trigger: "item", formatter: "{b}：{c} " + (spec.unit || "篇") + "（{d}%）" },
       legend: { bottom: 0, type: "scroll" },
       series: [
         {
@@ -25,7 +26,7 @@
           radius: narrow ? ["30%", "58%"] : ["35%", "65%"],
           center: ["50%", "45%"],
           avoidLabelOverlap: true,
-          label: { show: !narrow, formatter: "{b}\n{c} 篇" },
+          label: { show: !narrow, formatter: "{b}\n{c} " + (spec.unit || "篇") },
           data: spec.labels.map(function (label, i) {
             return { name: label, value: spec.values[i] };
           }),
@@ -42,7 +43,7 @@
       animation: animation,
       color: palette,
       textStyle: { fontFamily: font },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + " 篇"; } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + " " + (spec.unit || "篇"); } },
       grid: { left: 8, right: 36, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1, axisLabel: { show: !narrow } },
       yAxis: {
@@ -64,6 +65,14 @@
     if (box.dataset.kind === "bar") box.style.height = Math.max(160, spec.values.length * 30 + 24) + "px";
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     chart.setOption(box.dataset.kind === "pie" ? pie(spec, narrow) : bar(spec, narrow));
+    if (spec.urls) {
+      box.style.cursor = "pointer";
+      chart.on("click", function (event) {
+        // Bars are drawn largest on top, in reverse: find the segment by its label.
+        var url = spec.urls[spec.labels.indexOf(event.name)];
+        if (url) window.location.href = url;
+      });
+    }
     box.classList.add("drawn");
     charts.push(chart);
   });

@@ -26,23 +26,16 @@ class Command(BaseCommand):
         if format in ("docx", "xlsx"):
             write = exports.report_docx if format == "docx" else exports.report_xlsx
             path = Path(output or f"{organization.slug}-{year}.{format}")
-            path.write_bytes(write(organization, year, values))
+            path.write_bytes(write(organization.name, year, values))
             self.stdout.write(f"已写入 {path}")
             return
         if format == "text":
             self.stdout.write(f"{organization.name}{year}年度")
-            for group, label in (("proposals", "提案工作"), ("opinions", "社情民意信息工作")):
+            for group in registry.groups():
                 lines = sentences.write(group, values.get(group, {}))
-                self.stdout.write(f"{label}：{''.join(lines) if lines else '本年度无数据。'}")
+                self.stdout.write(
+                    f"{registry.group(group).heading}：{''.join(lines) if lines else '本年度无数据。'}"
+                )
             return
-        payload = {
-            "organization": organization.name,
-            "year": year,
-            **{
-                group: {
-                    k: (str(v) if v is not None and not isinstance(v, int) else v) for k, v in figures.items()
-                }
-                for group, figures in values.items()
-            },
-        }
+        payload = exports.as_json(organization.name, year, values)
         self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
