@@ -146,6 +146,17 @@ def dashboard(where: Where, year: int) -> list[GroupBoard]:
     return boards
 
 
+def column_groups(heads: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    """The group row above a table's columns: (label, how many columns)."""
+    spans: list[tuple[str, int]] = []
+    for group, _ in heads:
+        if spans and spans[-1][0] == group:
+            spans[-1] = (group, spans[-1][1] + 1)
+        else:
+            spans.append((group, 1))
+    return spans
+
+
 @dataclass
 class TreeRow:
     organization: Organization | None  # None: the total
@@ -153,7 +164,8 @@ class TreeRow:
 
 
 def tree_table(where: Where, year: int) -> tuple[list[tuple[str, str]], list[TreeRow]]:
-    """A parent's table: each organisation of its tree and the total (the sum of the rows above it)."""
+    """A parent's table: each organisation of its tree and the total (the sum of the rows above it); with
+    (group label, figure label) of each column."""
     with children_scope(where.actor):
         by_org = registry.compute_by_organization([o.pk for o in where.tree], year)
     columns = [(g, n) for g in registry.groups() for n in registry.group(g).headline]

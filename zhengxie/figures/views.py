@@ -53,6 +53,7 @@ def dashboard(request):
         "boards": boards,
         "charts": charts,
         "tree_heads": heads,
+        "tree_groups": selectors.column_groups(heads),
         "tree_rows": rows,
         "can_import": request.actor.can("figures.import"),
     }

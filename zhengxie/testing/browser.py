@@ -84,6 +84,12 @@ def login(page: Page, live_server, username: str, password: str) -> None:
         page.get_by_role("button", name="登录").click()
 
 
+def assert_fits_phone(page: Page) -> None:
+    """Nothing wider than the phone: no sideways scrolling."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
+
+
 def save_screenshot(page: Page, name: str) -> Path:
     """A full-page screenshot at var/screenshots/<name>.png, to be looked at."""
     safe = re.sub(r"[^\w.-]+", "-", name).strip("-")

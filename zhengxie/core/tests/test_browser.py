@@ -12,7 +12,7 @@ from zhengxie.core.models import Member, Person, RosterImport
 from zhengxie.core.roles import Role
 from zhengxie.core.tests import factories as f
 from zhengxie.core.tests.xlsx import workbook_bytes
-from zhengxie.testing.browser import follow, go, login, nav, submit
+from zhengxie.testing.browser import assert_fits_phone, follow, go, login, nav, submit
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,6 @@ STAFF_NAV = ["首页", "委员名册", "全文检索", "组织设置"]
 MEMBER_NAV = ["首页", "我的提案", "提案线索", "社情民意", "全文检索"]
 EDITOR_NAV = ["首页", "信息采编", "社情民意期刊", "信息分析", "委员名册", "全文检索", "组织设置"]
 HANDLER_NAV = ["首页", "承办提案", "全文检索"]
-PHONE_WIDTH = 375
 
 
 def expect_field_error(page: Page, label: str, message: str) -> None:
@@ -53,11 +52,6 @@ def roster_xlsx(rows) -> bytes:
 def upload_roster(page: Page, data: bytes, filename: str) -> None:
     page.get_by_label("名册文件").set_input_files({"name": filename, "mimeType": XLSX, "buffer": data})
     submit(page, "检查并导入")
-
-
-def assert_fits_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH + 1, f"{page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
 
 
 def _person_with_role(world, role: Role) -> Person:

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from zhengxie.core.tests import factories as f
 from zhengxie.opinions.analysis import Period
 from zhengxie.opinions.models import Level
-from zhengxie.testing.browser import DESKTOP, PHONE, login, save_screenshot
+from zhengxie.testing.browser import DESKTOP, assert_fits_phone, login, save_screenshot
 
 from . import builders as b
 
@@ -47,11 +47,6 @@ def expect_charts_drawn(page: Page, names=CHARTS) -> None:
     for name in names:
         chart = page.get_by_role("img", name=name)
         expect(chart.locator("canvas").first).to_be_visible()
-
-
-def assert_fits_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"] + 1, f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
 
 
 def test_editor_reads_the_analysis_switches_period_and_keeps_the_rules(page, live_server, reports):

@@ -8,11 +8,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from zhengxie.proposals.models import Proposal, Rating, Reply
-from zhengxie.testing.browser import follow, go, save_screenshot, sign_in_as, submit, told
+from zhengxie.testing.browser import assert_fits_phone, follow, go, save_screenshot, sign_in_as, submit, told
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 375
 TITLE = "关于加快老旧小区加装电梯的建议"
 REASON = "本市建成于2000年以前的老旧小区约有1,200个，多数为六层以下住宅，没有电梯。\n老年居民上下楼困难。"
 SUGGESTIONS = "一、简化加装电梯的审批流程，实行联合审查。\n二、提高财政补贴标准，并允许提取住房公积金。"
@@ -41,11 +40,6 @@ def section(page: Page, heading: str):
 
 def shot(page: Page, name: str) -> None:
     save_screenshot(page, f"proposals-{name}")
-
-
-def assert_fits_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH + 1, f"{page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
 
 
 def test_one_proposal_goes_from_draft_through_rehandling_to_closed(page, phone_page, live_server, pw):

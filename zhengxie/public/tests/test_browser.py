@@ -8,10 +8,10 @@ from playwright.sync_api import Page, expect
 from zhengxie.proposals.models import Lead, Proposal
 from zhengxie.proposals.tests.builders import answered
 from zhengxie.public import throttle
+from zhengxie.testing.browser import assert_fits_phone
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 375
 LONG_TITLE = "关于进一步推进城乡公交一体化和农村客运网络全覆盖的建议"
 MIN_SECONDS = 2
 
@@ -38,11 +38,6 @@ def follow(page: Page, name) -> None:
 def submit(page: Page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="提交线索").click()
-
-
-def assert_fits_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH + 1, f"{page.url} is {width}px wide on a {PHONE_WIDTH}px phone"
 
 
 def walk_portal_and_send_a_lead(page: Page, live_server, screenshot, check=lambda page: None) -> None:
