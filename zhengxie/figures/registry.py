@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count as Counted
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zhengxie.core.models import Organization
 
@@ -45,13 +45,26 @@ class Group:
 
 @dataclass(frozen=True)
 class Count:
-    """A number of records: `records(organizations, year)` is exactly the list it counts."""
+    """A number of records: `records(organizations, year)` is exactly the list it counts.
+
+    The records are either `select`'s, or those of `base` that match `where`: the counts that share a base
+    are counted together in one query (one pass over the year's records), from the same `where` that
+    their lists filter on.
+    """
 
     group: str  # proposals, opinions, …
     name: str
     label: str
     definition: str
-    records: Records
+    select: Records | None = None
+    base: Records | None = None
+    where: Q = field(default_factory=Q)
+
+    def records(self, orgs: Orgs, year: int) -> QuerySet:
+        if self.select is not None:
+            return self.select(orgs, year)
+        assert self.base is not None, f"figure {self.group}.{self.name} has neither select nor base"
+        return self.base(orgs, year).filter(self.where)
 
 
 @dataclass(frozen=True)
@@ -201,30 +214,70 @@ def _with_rates(counts: dict[str, dict], group: str | None) -> dict[str, dict]:
     return counts
 
 
+def _counts(group: str | None) -> tuple[dict[Records, list[Count]], list[Count]]:
+    """The counts sharing each base, and those with records of their own."""
+    shared: dict[Records, list[Count]] = {}
+    alone: list[Count] = []
+    for figure in figures(group):
+        if isinstance(figure, Count):
+            if figure.select is None and figure.base is not None:
+                shared.setdefault(figure.base, []).append(figure)
+            else:
+                alone.append(figure)
+    return shared, alone
+
+
+def _aggregates(counts: list[Count]) -> dict:
+    """Several counts over one base (aliases apart from the records' own field names)."""
+    return {f"n_{c.name}": Counted("pk", filter=c.where if c.where else None) for c in counts}
+
+
+def _together(base: Records, counts: list[Count], orgs: Orgs, year: int) -> dict[str, int]:
+    totals = base(orgs, year).aggregate(**_aggregates(counts))
+    return {c.name: totals[f"n_{c.name}"] for c in counts}
+
+
 def compute(organization: Orgs, year: int, group: str | None = None) -> dict[str, dict]:
     """Every figure of the organisation's year (or of several organisations together): counts as
     integers, rates as percentages (two decimals)."""
     values: dict[str, dict] = {}
+    shared, alone = _counts(group)
+    for base, counts in shared.items():
+        for name, n in _together(base, counts, organization, year).items():
+            values.setdefault(counts[0].group, {})[name] = n
+    for figure in alone:
+        values.setdefault(figure.group, {})[figure.name] = figure.records(organization, year).count()
+    ordered = {f.group: {} for f in figures(group)}
     for figure in figures(group):
         if isinstance(figure, Count):
-            values.setdefault(figure.group, {})[figure.name] = figure.records(organization, year).count()
-    return _with_rates(values, group)
+            ordered[figure.group][figure.name] = values[figure.group][figure.name]
+    return _with_rates(ordered, group)
 
 
 def compute_by_organization(ids: Sequence[int], year: int, group: str | None = None) -> dict[int, dict]:
-    """Every figure of each organisation's year, with one grouped query per count: {id: {group: {…}}}."""
+    """Every figure of each organisation's year, {id: {group: {…}}}: one grouped query per base and per
+    count of its own, however many organisations."""
     counts: dict[int, dict[str, dict]] = {pk: {} for pk in ids}
-    for figure in figures(group):
-        if isinstance(figure, Count):
-            rows = dict(
-                figure.records(ids, year)
-                .order_by()
-                .values("organization")
-                .annotate(n=Counted("pk"))
-                .values_list("organization", "n")
-            )
-            for pk in ids:
-                counts[pk].setdefault(figure.group, {})[figure.name] = rows.get(pk, 0)
+    shared, alone = _counts(group)
+    for base, together in shared.items():
+        rows = {
+            row.pop("organization"): row
+            for row in base(ids, year).order_by().values("organization").annotate(**_aggregates(together))
+        }
+        for pk in ids:
+            row = rows.get(pk, {})
+            for c in together:
+                counts[pk].setdefault(c.group, {})[c.name] = row.get(f"n_{c.name}", 0)
+    for figure in alone:
+        grouped = dict(
+            figure.records(ids, year)
+            .order_by()
+            .values("organization")
+            .annotate(n=Counted("pk"))
+            .values_list("organization", "n")
+        )
+        for pk in ids:
+            counts[pk].setdefault(figure.group, {})[figure.name] = grouped.get(pk, 0)
     return {pk: _with_rates(values, group) for pk, values in counts.items()}
 
 

@@ -3,9 +3,9 @@
 The year is the plenary session's year: a proposal counts in the year of the session it belongs to.
 """
 
-from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from zhengxie.core.models import HandlingUnit
+from zhengxie.core.models import HandlingUnit, PlenarySession
 from zhengxie.figures.registry import (
     Breakdown,
     Chart,
@@ -19,7 +19,7 @@ from zhengxie.figures.registry import (
     register_group,
 )
 
-from .models import Assignment, Category, Communication, Proposal, Rating, Reply
+from .models import Assignment, Category, Proposal, Rating, Reply
 
 S = Proposal.State
 K = Proposal.Kind
@@ -28,63 +28,39 @@ GROUP = "proposals"
 MEMBER_KINDS = (K.INDIVIDUAL, K.JOINT)
 
 
+# What the counts pick from the year's proposals; each list filters on the same condition.
+RECEIVED = Q(submitted_at__isnull=False) & ~Q(state=S.WITHDRAWN)
+FILED = Q(filed_at__isnull=False)
+NOT_FILED = Q(state=S.NOT_FILED)
+ASSIGNED = FILED & Q(assigned_at__isnull=False)
+REPLIED = FILED & Q(state__in=(S.ANSWERED, S.CLOSED))
+
+
 def of_year(organization: Orgs, year: int) -> QuerySet[Proposal]:
-    return Proposal.objects.filter(organization__in=org_ids(organization), session__year=year).order_by("id")
-
-
-def received(organization: Orgs, year: int) -> QuerySet[Proposal]:
-    return of_year(organization, year).filter(submitted_at__isnull=False).exclude(state=S.WITHDRAWN)
+    # By the sessions alone (each belongs to one organisation), given as values: the planner then walks
+    # the session index rather than one on the organisation and state, which spans every year.
+    sessions = PlenarySession.objects.filter(organization__in=org_ids(organization), year=year)
+    return Proposal.objects.filter(session__in=list(sessions.values_list("pk", flat=True))).order_by("id")
 
 
 def filed(organization: Orgs, year: int) -> QuerySet[Proposal]:
-    return of_year(organization, year).filter(filed_at__isnull=False)
-
-
-def not_filed(organization: Orgs, year: int) -> QuerySet[Proposal]:
-    return of_year(organization, year).filter(state=S.NOT_FILED)
+    return of_year(organization, year).filter(FILED)
 
 
 def replied(organization: Orgs, year: int) -> QuerySet[Proposal]:
-    return filed(organization, year).filter(state__in=(S.ANSWERED, S.CLOSED))
+    return of_year(organization, year).filter(REPLIED)
 
 
 def handling_units(organization: Orgs, year: int) -> QuerySet[HandlingUnit]:
     """Units that handled (主办, 协办 or 分办) a filed proposal of the year, not counting re-routed ones."""
-    assignments = Assignment.objects.filter(
-        organization__in=org_ids(organization), proposal__in=filed(organization, year)
+    # The units as values: from the year's assignments, not from each unit's assignments of every year.
+    units = (
+        Assignment.objects.filter(proposal__in=filed(organization, year))
+        .exclude(state=Assignment.State.REROUTED)
+        .values_list("unit", flat=True)
+        .distinct()
     )
-    return HandlingUnit.objects.filter(
-        pk__in=assignments.exclude(state=Assignment.State.REROUTED).values("unit")
-    ).order_by("sort_order", "id")
-
-
-def replied_on_time(organization: Orgs, year: int) -> QuerySet[Proposal]:
-    return replied(organization, year).exclude(pk__in=_late(organization).values("proposal"))
-
-
-def replied_late(organization: Orgs, year: int) -> QuerySet[Proposal]:
-    return replied(organization, year).filter(pk__in=_late(organization).values("proposal"))
-
-
-def _late(organization: Orgs) -> QuerySet[Reply]:
-    """Approved replies sent after their unit's deadline (which includes any granted extension)."""
-    return Reply.objects.filter(
-        organization__in=org_ids(organization),
-        state=Reply.State.APPROVED,
-        approved_at__date__gt=F("assignment__deadline"),
-    )
-
-
-def with_class(records: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """The class of each proposal's answer: the latest approved reply of the lead unit (主办), or of the
-    first unit for a proposal assigned separately (分办)."""
-    answer = (
-        Reply.objects.filter(proposal=OuterRef("pk"), state=Reply.State.APPROVED)
-        .exclude(assignment__kind=Assignment.Kind.CO)
-        .order_by("assignment__kind", "assignment_id", "-round")
-        .values("result_class")[:1]
-    )
-    return records.annotate(answer_class=Subquery(answer))
+    return HandlingUnit.objects.filter(pk__in=list(units)).order_by("sort_order", "id")
 
 
 def with_lead_unit(records: QuerySet[Proposal]) -> QuerySet[Proposal]:
@@ -107,30 +83,10 @@ def _category_names(ids: list) -> dict:
     return dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def with_satisfaction(organization: Orgs, year: int) -> QuerySet[Proposal]:
-    """Filed proposals with the lead proposer's latest rating, the worse of its two parts (办理工作, 办理结果)."""
-    latest = Rating.objects.filter(proposal=OuterRef("pk"), is_lead=True).order_by("-rated_at", "-id")
-    L = Rating.Level
-    return (
-        filed(organization, year)
-        .annotate(
-            handling=Subquery(latest.values("handling")[:1]), result=Subquery(latest.values("result")[:1])
-        )
-        .annotate(
-            satisfaction=Case(
-                When(handling__isnull=True, then=Value("")),
-                When(handling=L.UNSATISFIED, then=Value(L.UNSATISFIED)),
-                When(result=L.UNSATISFIED, then=Value(L.UNSATISFIED)),
-                When(handling=L.BASIC, then=Value(L.BASIC)),
-                When(result=L.BASIC, then=Value(L.BASIC)),
-                default=Value(L.SATISFIED),
-            )
-        )
-    )
-
-
-def _count(name: str, label: str, definition: str, records) -> Count:
-    return Count(GROUP, name, label, definition, records)
+def _count(name: str, label: str, definition: str, where: Q) -> Count:
+    """A count of the year's proposals that match `where`: all of them are one query (facts.py keeps the
+    handling's facts on the proposal for this)."""
+    return Count(GROUP, name, label, definition, base=of_year, where=where)
 
 
 def _breakdown(name: str, label: str, definition: str, base: str, field: str, **options) -> Breakdown:
@@ -154,106 +110,107 @@ def register_figures() -> None:
         )
     )
     register(
-        _count("received", "收到提案", "本年度会次的提案中已提交的（不含草稿、待联名和撤回的）。", received),
+        _count("received", "收到提案", "本年度会次的提案中已提交的（不含草稿、待联名和撤回的）。", RECEIVED),
         _count(
             "received_plenary",
             "大会期间提案",
             "收到的提案中在大会提案征集期内提交的。",
-            lambda o, y: received(o, y).filter(stage=Proposal.Stage.PLENARY),
+            RECEIVED & Q(stage=Proposal.Stage.PLENARY),
         ),
         _count(
             "received_ordinary",
             "平时提案",
             "收到的提案中在大会提案征集期外提交的。",
-            lambda o, y: received(o, y).filter(stage=Proposal.Stage.ORDINARY),
+            RECEIVED & Q(stage=Proposal.Stage.ORDINARY),
         ),
         _count(
             "received_member",
             "委员提案（个人和联名）",
             "收到的提案中委员个人提出或委员联名提出的。",
-            lambda o, y: received(o, y).filter(kind__in=MEMBER_KINDS),
+            RECEIVED & Q(kind__in=MEMBER_KINDS),
         ),
         _count(
             "received_collective",
             "集体提案",
             "收到的提案中以参加单位、界别或专委会名义提出的。",
-            lambda o, y: received(o, y).filter(kind=K.COLLECTIVE),
+            RECEIVED & Q(kind=K.COLLECTIVE),
         ),
-        _count("filed", "立案", "经审查立案的提案（含其后交办、办理、答复、办结的）。", filed),
+        _count("filed", "立案", "经审查立案的提案（含其后交办、办理、答复、办结的）。", FILED),
         _count(
             "filed_member",
             "立案的委员提案",
             "立案提案中委员个人或联名提出的。",
-            lambda o, y: filed(o, y).filter(kind__in=MEMBER_KINDS),
+            FILED & Q(kind__in=MEMBER_KINDS),
         ),
         _count(
             "filed_collective",
             "立案的集体提案",
             "立案提案中集体提出的。",
-            lambda o, y: filed(o, y).filter(kind=K.COLLECTIVE),
+            FILED & Q(kind=K.COLLECTIVE),
         ),
-        _count("not_filed", "不予立案", "经审查不予立案的提案（不含退回修改的）。", not_filed),
+        _count("not_filed", "不予立案", "经审查不予立案的提案（不含退回修改的）。", NOT_FILED),
         _count(
             "not_filed_reference",
             "转为工作参考",
             "不予立案的提案中处理方式为转为工作参考的。",
-            lambda o, y: not_filed(o, y).filter(disposition=D.REFERENCE),
+            NOT_FILED & Q(disposition=D.REFERENCE),
         ),
         _count(
             "not_filed_opinion",
             "转为社情民意",
             "不予立案的提案中处理方式为转为社情民意的。",
-            lambda o, y: not_filed(o, y).filter(disposition=D.OPINION),
+            NOT_FILED & Q(disposition=D.OPINION),
         ),
         _count(
             "not_filed_letter",
             "转为委员来信",
             "不予立案的提案中处理方式为转为委员来信的。",
-            lambda o, y: not_filed(o, y).filter(disposition=D.LETTER),
+            NOT_FILED & Q(disposition=D.LETTER),
         ),
         _count(
             "returned",
             "退回修改",
             "审查后退回提案人修改、尚未重新提交的提案。",
-            lambda o, y: of_year(o, y).filter(state=S.RETURNED),
+            Q(state=S.RETURNED),
         ),
-        _count("merged", "并案", "并入其他提案的提案。", lambda o, y: of_year(o, y).filter(state=S.MERGED)),
+        _count("merged", "并案", "并入其他提案的提案。", Q(state=S.MERGED)),
         _count(
             "assigned",
             "交办",
             "立案后已交承办单位办理的提案。",
-            lambda o, y: filed(o, y).filter(assigned_at__isnull=False),
+            ASSIGNED,
         ),
         _count(
             "replied",
             "已答复",
             "立案提案中所有答复均已审核发出（已答复或已办结）的。",
-            replied,
+            REPLIED,
         ),
-        _count(
+        Count(
+            GROUP,
             "handling_units",
             "承办单位",
             "承办（主办、协办或分办）本年度立案提案的单位数，已退办的不计。",
-            handling_units,
+            select=handling_units,
         ),
         _count(
             "replied_on_time",
             "按时答复",
             "已答复的提案中每一份答复都在该承办单位的办理期限（含批准的延期）内发出的。",
-            replied_on_time,
+            REPLIED & Q(answered_late=False),
         ),
         _count(
             "replied_late",
             "逾期答复",
             "已答复的提案中至少有一份答复在承办单位的办理期限之后发出的（已答复 = 按时答复 + 逾期答复）。",
-            replied_late,
+            REPLIED & Q(answered_late=True),
         ),
         *[
             _count(
                 f"class_{c.lower()}",
                 f"{c}类答复",
                 f"已答复的提案中，主办单位（分办的为第一个承办单位）最近一次答复为{c}类的。",
-                lambda o, y, c=c: with_class(replied(o, y)).filter(answer_class=c),
+                REPLIED & Q(answer_class=c),
             )
             for c in Reply.ResultClass.values
         ],
@@ -261,37 +218,31 @@ def register_figures() -> None:
             "rated",
             "已评价",
             "立案提案中领衔提案人已评价答复的（每件提案只计领衔提案人最近一次评价）。",
-            lambda o, y: with_satisfaction(o, y).exclude(satisfaction=""),
+            FILED & ~Q(satisfaction=""),
         ),
         _count(
             "satisfied",
             "满意",
             "已评价的提案中，领衔提案人对办理工作和办理结果都满意的。",
-            lambda o, y: with_satisfaction(o, y).filter(satisfaction=Rating.Level.SATISFIED),
+            FILED & Q(satisfaction=Rating.Level.SATISFIED),
         ),
         _count(
             "basically_satisfied",
             "基本满意",
             "已评价的提案中，领衔提案人的两项评价至少一项为基本满意、且没有不满意的。",
-            lambda o, y: with_satisfaction(o, y).filter(satisfaction=Rating.Level.BASIC),
+            FILED & Q(satisfaction=Rating.Level.BASIC),
         ),
         _count(
             "unsatisfied",
             "不满意",
             "已评价的提案中，领衔提案人对办理工作或办理结果不满意的。",
-            lambda o, y: with_satisfaction(o, y).filter(satisfaction=Rating.Level.UNSATISFIED),
+            FILED & Q(satisfaction=Rating.Level.UNSATISFIED),
         ),
         _count(
             "face_to_face",
             "面商",
             "已交办的提案中承办单位与提案人当面沟通（面商）过的。",
-            lambda o, y: (
-                filed(o, y)
-                .filter(assigned_at__isnull=False)
-                .filter(
-                    pk__in=Communication.objects.filter(method=Communication.Method.FACE).values("proposal")
-                )
-            ),
+            ASSIGNED & Q(face_to_face=True),
         ),
         Rate(GROUP, "on_time_rate", "按时答复率", "按时答复 ÷ 已答复 × 100%。", "replied_on_time", "replied"),
         Rate(GROUP, "satisfied_rate", "满意率", "满意 ÷ 已评价 × 100%。", "satisfied", "rated"),
@@ -305,14 +256,12 @@ def register_figures() -> None:
         ),
         Rate(GROUP, "unsatisfied_rate", "不满意率", "不满意 ÷ 已评价 × 100%。", "unsatisfied", "rated"),
         Rate(GROUP, "face_to_face_rate", "面商率", "面商 ÷ 交办 × 100%。", "face_to_face", "assigned"),
-        _count(
-            "key", "重点提案", "经主席会议确定的重点提案。", lambda o, y: filed(o, y).filter(key_status="key")
-        ),
+        _count("key", "重点提案", "经主席会议确定的重点提案。", FILED & Q(key_status="key")),
         _count(
             "rehandled",
             "重新办理",
             "领衔提案人不满意后重新办理的提案。",
-            lambda o, y: filed(o, y).filter(rehandled=True),
+            FILED & Q(rehandled=True),
         ),
         _breakdown(
             "by_state",
@@ -321,14 +270,6 @@ def register_figures() -> None:
             "received",
             "state",
             labels=lambda values: _choices(S.choices),
-        ),
-        _breakdown(
-            "by_stage",
-            "按提交阶段",
-            "收到的提案按大会期间、平时分。",
-            "received",
-            "stage",
-            labels=lambda values: _choices(Proposal.Stage.choices),
         ),
         _breakdown(
             "by_kind",
@@ -355,32 +296,17 @@ def register_figures() -> None:
             labels=_unit_names,
             annotate=with_lead_unit,
         ),
-        _breakdown(
-            "by_class",
-            "按答复类别",
-            "已答复的提案按主办单位最近一次答复的类别（A、B、C）分。",
-            "replied",
-            "answer_class",
-            labels=lambda values: {c: f"{c}类" for c in values},
-            annotate=with_class,
-        ),
-        _breakdown(
-            "by_satisfaction",
-            "按满意度",
-            "已评价的提案按领衔提案人的评价（两项中较差的一项）分。",
-            "rated",
-            "satisfaction",
-            labels=lambda values: _choices(Rating.Level.choices),
-        ),
     )
     register_charts(
         Chart(GROUP, "state", "按状态", "pie", breakdown="by_state"),
-        Chart(GROUP, "stage", "按提交阶段", "pie", breakdown="by_stage"),
+        Chart(GROUP, "stage", "按提交阶段", "pie", counts=("received_plenary", "received_ordinary")),
         Chart(GROUP, "kind", "按提案类型", "pie", breakdown="by_kind"),
         Chart(GROUP, "category", "按类别", "bar", breakdown="by_category"),
         Chart(GROUP, "lead_unit", "按主办单位", "bar", breakdown="by_lead_unit", limit=15),
-        Chart(GROUP, "class", "答复类别", "pie", breakdown="by_class"),
-        Chart(GROUP, "satisfaction", "满意度", "pie", breakdown="by_satisfaction"),
+        Chart(GROUP, "class", "答复类别", "pie", counts=("class_a", "class_b", "class_c")),
+        Chart(
+            GROUP, "satisfaction", "满意度", "pie", counts=("satisfied", "basically_satisfied", "unsatisfied")
+        ),
         Chart(GROUP, "on_time", "按时答复", "pie", counts=("replied_on_time", "replied_late")),
         Chart(GROUP, "face_to_face", "面商", "bar", counts=("assigned", "face_to_face")),
         Chart(GROUP, "key", "重点提案", "bar", counts=("filed", "key", "rehandled")),

@@ -146,6 +146,12 @@ class Proposal(TenantModel):
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     rehandled = models.BooleanField("已重新办理", default=False)
+    # Facts of the handling that the year's figures count, derived from the replies, ratings and
+    # communications and stored by every step (facts.py).
+    answer_class = models.CharField("答复类别", max_length=1, blank=True, default="", editable=False)
+    satisfaction = models.CharField("满意度", max_length=12, blank=True, default="", editable=False)
+    answered_late = models.BooleanField("逾期答复", default=False, editable=False)
+    face_to_face = models.BooleanField("面商", default=False, editable=False)
     is_confidential = models.BooleanField("不公开", default=False)
     key_status = models.CharField(
         "重点提案",
@@ -185,6 +191,8 @@ class Proposal(TenantModel):
             models.Index(fields=["organization", "state", "id"], name="proposal_state"),
             models.Index(fields=["organization", "waiting", "id"], name="proposal_waiting"),
             models.Index(fields=["organization", "session", "number"], name="proposal_session_number"),
+            # A year's figures group by state: this walks the year in state order without sorting.
+            models.Index(fields=["organization", "session", "state"], name="proposal_session_state"),
             models.Index(fields=["organization", "state", "deadline"], name="proposal_deadline"),
             models.Index(fields=["organization", "key_status", "id"], name="proposal_key"),
             models.Index(fields=["organization", "key_leader", "id"], name="proposal_key_leader"),

@@ -36,6 +36,7 @@ from zhengxie.core.permissions import Actor, require
 from zhengxie.core.roles import Role
 from zhengxie.opinions import services as opinion_services
 
+from . import facts
 from .models import (
     Assignment,
     Attachment,
@@ -180,6 +181,7 @@ def _step(
     proposal.updated_at = timezone.now()
     base = {"state", "waiting", "deadline", "submitted_at", "stage", "answered_at", "closed_at", "updated_at"}
     proposal.save(update_fields=sorted({*base, *fields}))
+    facts.refresh_one(proposal)
     person = actor.person if actor else None
     Transition.objects.create(
         organization=proposal.organization,

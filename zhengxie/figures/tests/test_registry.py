@@ -56,7 +56,7 @@ def test_every_breakdown_segment_is_the_length_of_its_list_and_the_segments_make
     year = timezone.localdate().year
     values = registry.compute(pw.org, year)
     breakdowns = registry.breakdowns()
-    assert {b.name for b in breakdowns} >= {"by_state", "by_lead_unit", "by_class", "by_satisfaction"}
+    assert {b.name for b in breakdowns} >= {"by_state", "by_kind", "by_category", "by_lead_unit"}
     for breakdown in breakdowns:
         segments = breakdown.segments(pw.org, year)
         assert sum(n for _, _, n in segments) == values[breakdown.group][breakdown.base], breakdown.name
@@ -68,8 +68,6 @@ def test_every_breakdown_segment_is_the_length_of_its_list_and_the_segments_make
     assert states == {"已办结": 2, "不予立案": 1, "办理中": 1, "已提交": 1, "已立案": 1}
     units = registry.get("proposals", "by_lead_unit").segments(pw.org, year)
     assert [(label, n) for _, label, n in units] == [("发展改革委", 3)]
-    satisfaction = registry.get("proposals", "by_satisfaction").segments(pw.org, year)
-    assert sorted((label, n) for _, label, n in satisfaction) == [("基本满意", 1), ("满意", 1)]
 
 
 def test_several_organisations_count_as_the_sum_of_each(pw):

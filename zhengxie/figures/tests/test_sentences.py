@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from zhengxie.figures import registry
 from zhengxie.figures.sentences import SENTENCES, write
+from zhengxie.figures.tests.builders import year_of_work
 
 
 def test_every_sentence_names_a_registered_figure(db):
@@ -53,9 +54,7 @@ def test_nothing_under_a_zero_lead_figure():
 
 @pytest.mark.django_db
 def test_text_report_says_exactly_the_json_figures(pw):
-    from zhengxie.figures.tests.test_registry import _year
-
-    _year(pw)
+    year_of_work(pw)
     year = pw.session.year
     values = registry.compute(pw.org, year)
     out = StringIO()
@@ -81,9 +80,7 @@ def test_word_and_excel_packs_carry_the_name_year_sentences_and_table(pw, tmp_pa
     from docx import Document
     from openpyxl import load_workbook
 
-    from zhengxie.figures.tests.test_registry import _year
-
-    _year(pw)
+    year_of_work(pw)
     year = pw.session.year
     docx_path, xlsx_path = tmp_path / "r.docx", tmp_path / "r.xlsx"
     call_command(

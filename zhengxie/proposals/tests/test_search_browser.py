@@ -5,9 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from zhengxie.proposals.models import Proposal
+from zhengxie.testing.browser import PHONE
 
 from .builders import filed, submitted
-from .test_browser import PHONE_WIDTH, assert_fits_phone, go, shot, sign_in_as, submit
+from .test_browser import assert_fits_phone, go, shot, sign_in_as, submit
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +52,6 @@ def test_member_searches_own_proposals_on_a_phone(phone_page, live_server, pw):
     phone_page.get_by_label("检索词").fill("托育")
     submit(phone_page, "检索")
     expect(phone_page.get_by_text("共找到 1 条")).to_be_visible()
-    assert phone_page.viewport_size["width"] == PHONE_WIDTH
+    assert phone_page.viewport_size["width"] == PHONE["width"]
     assert_fits_phone(phone_page)
     shot(phone_page, "search-member-phone")

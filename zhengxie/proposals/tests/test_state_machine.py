@@ -11,6 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from zhengxie.core.errors import WorkflowError
 from zhengxie.core.models import AuditEvent, RoleGrant
 from zhengxie.core.roles import Role
+from zhengxie.proposals import facts
 from zhengxie.proposals.models import Assignment, Proposal, Reply, Transition
 from zhengxie.proposals.workflow import AFTER_FILING, STEPS
 
@@ -42,6 +43,8 @@ def check_invariants(org) -> None:
     by_state = dict(proposals.values_list("state").annotate(n=Count("id")))
     assert set(by_state) <= set(S.values)
     assert sum(by_state.values()) == proposals.count()
+    # The facts the figures count (答复类别, 满意度, 逾期, 面商) are what the replies, ratings and talks say.
+    assert not facts.drift(proposals).exists()
     # Every filed proposal has a number, unique within its session.
     filed = proposals.filter(state__in=AFTER_FILING)
     assert not filed.filter(number=None).exists()
