@@ -43,6 +43,7 @@ from zhengxie.core.models import (
 from zhengxie.core.roles import Role
 from zhengxie.core.search_grams import index_members
 from zhengxie.proposals import demo_text as words
+from zhengxie.proposals import facts
 from zhengxie.proposals.models import (
     Assignment,
     Category,
@@ -930,6 +931,7 @@ class Builder:
                 "key_leader_id",
                 "created_at",
                 "updated_at",
+                *facts.FIELDS,
             ],
         )
         self.proposers = Table(
@@ -1143,6 +1145,7 @@ class Builder:
                 org.leader[0] if life.key == "key" else None,
                 life.created,
                 life.updated,
+                *life_facts(life),
             )
         )
         self.proposers.add(
@@ -1317,6 +1320,29 @@ class Builder:
                 )
 
 
+def life_facts(life: Life) -> tuple[str, str, bool, bool]:
+    """The handling's facts a step stores on the proposal (zhengxie/proposals/facts.py), from the life's
+    rows as they are written: assignments in the order of `life.units`, ratings in the order listed. The
+    build checks them against the definitions afterwards."""
+    answers = [
+        (unit.kind, k, -reply["round"], reply["class"])
+        for k, unit in enumerate(life.units)
+        if unit.kind != K.CO
+        for reply in unit.replies
+        if reply["state"] == Reply.State.APPROVED
+    ]
+    lead_ratings = [
+        (moment, k, level) for k, (_, _, is_lead, level, moment, _) in enumerate(life.ratings) if is_lead
+    ]
+    late = any(
+        reply["state"] == Reply.State.APPROVED and local_day(reply["approved"]) > unit.deadline
+        for unit in life.units
+        for reply in unit.replies
+    )
+    face = any(method == "face" for unit in life.units for _, method, _ in unit.communications)
+    return (min(answers)[3] if answers else "", max(lead_ratings)[2] if lead_ratings else "", late, face)
+
+
 def sessions_plan(today: date) -> list[dict]:
     """Ten sessions, the last one collecting proposals now (its window opens on 10 October)."""
     current = today.year + 1 if today >= date(today.year, 10, 10) else today.year
@@ -1413,6 +1439,13 @@ def build(log) -> None:
             f"  session {year}: {sum(s[k] for s in sizes.values()):,} proposals,"
             f" {builder.transitions.written:,} transitions so far ({time.perf_counter() - started:.0f} s)"
         )
+    # The facts written from the simulation are what the definitions derive from the rows (checked on the
+    # two measured organisations; any difference would be stored as the definitions say).
+    started = time.perf_counter()
+    measured = Proposal.objects.filter(organization__slug__in=MEASURED)
+    drifted = list(facts.drift(measured).values_list("pk", flat=True))
+    facts.refresh(Proposal.objects.filter(pk__in=drifted))
+    log(f"  handling facts checked: {len(drifted)} differed ({time.perf_counter() - started:.0f} s)")
     with transaction.atomic():
         reset_sequences([t.model for t in builder.tables])
         public = next(o for o in orgs if o.spec.slug == PUBLIC.slug)

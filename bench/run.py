@@ -1,11 +1,12 @@
 """`make bench`: build (or reuse) the benchmark databases, measure each in its own process, print the table.
 
     .venv/bin/python -m bench.run [--database sqlite|postgresql]
-                                  [--only roster|proposals|burst|wrk|search|quality|opinions]
+                                  [--only roster|proposals|figures|burst|wrk|search|quality|opinions]
                                   [--requests 200] [--wrk-seconds 20] [--rebuild]
 
 `--only` (repeatable) runs some parts: roster (list, search, import), proposals (the proposal pages
-in process), burst (500 members submitting against gunicorn), wrk (public portal throughput), search
+in process), figures (dashboards and annual reports of last year: the city, the smallest district, and a
+province above the hundred organisations), burst (500 members submitting against gunicorn), wrk (public portal throughput), search
 (search, similar proposals and suggested units at a million proposals, their requests/s and memory, and
 the quality of similar proposals on a 100,000-proposal corpus), opinions (the public-opinion editor's
 inbox, issue compilation and quarterly analysis at 300,000 reports).

@@ -8,7 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
-PARTS = ("roster", "proposals", "burst", "wrk", "search", "quality", "opinions")
+PARTS = ("roster", "proposals", "figures", "burst", "wrk", "search", "quality", "opinions")
 # Parts whose data lives in a database of its own (bench/run.py gives the worker its URL): not run unasked.
 OWN_DATABASE = ("opinions",)
 
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     from . import (
         burst,
         data,
+        figures,
         opinion_data,
         opinions,
         proposal_data,
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         out["terms"] = terms = data.search_terms()
         out["roster"] = roster.measure(terms=terms, requests=args.requests, log=log)
         out["import"] = roster_import.measure(log=log)
-    if "proposals" in parts or "wrk" in parts or "search" in parts:
+    if {"proposals", "figures", "wrk", "search"} & set(parts):
         out["proposal_data"] = proposal_data.ensure(log, rebuild=args.rebuild)
         log(f"  proposal data: {out['proposal_data']}")
     if "opinions" in parts:
@@ -76,6 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         out["proposals"] = proposals.measure(requests=args.requests, log=log)
     if "opinions" in parts:
         out["opinions"] = opinions.measure(requests=args.requests, log=log)
+    if "figures" in parts:
+        out["figures"] = figures.measure(requests=args.requests, log=log)
     if "search" in parts:
         out["search_data"] = search_data.ensure(log, rebuild=args.rebuild)
         log(f"  search data: {out['search_data']}")

@@ -91,6 +91,8 @@ class Breakdown:
     field: str  # a field or annotation of those records
     labels: Callable[[list], dict] = field(default=lambda values: {})
     annotate: Callable[[QuerySet], QuerySet] = field(default=lambda records: records)
+    # Split by something each organisation has its own of (its units, its categories): not summed up.
+    per_organization: bool = False
 
     @property
     def base_label(self) -> str:

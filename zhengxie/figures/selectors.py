@@ -128,6 +128,14 @@ def _chart(where: Where, year: int, chart: registry.Chart, values: dict) -> Char
     return ChartData(chart, rows, rows[: chart.limit] if chart.limit else rows)
 
 
+def _shown(chart: registry.Chart, where: Where) -> bool:
+    """A total over several organisations is not split by what each has its own of (units, categories)."""
+    if not chart.breakdown or not where.several:
+        return True
+    breakdown = registry.get(chart.group, chart.breakdown)
+    return not (isinstance(breakdown, registry.Breakdown) and breakdown.per_organization)
+
+
 def dashboard(where: Where, year: int) -> list[GroupBoard]:
     """Every group's headline numbers and charts for the organisations' year (read inside `where.reading()`)."""
     values = registry.compute(where.ids, year)
@@ -139,7 +147,7 @@ def dashboard(where: Where, year: int) -> list[GroupBoard]:
             GroupBoard(
                 group,
                 [_number(where, year, name, own, n) for n in group.headline],
-                [_chart(where, year, chart, own) for chart in registry.charts(name)],
+                [_chart(where, year, chart, own) for chart in registry.charts(name) if _shown(chart, where)],
                 empty=not any(v for v in own.values() if isinstance(v, int)),
             )
         )

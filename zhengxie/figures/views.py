@@ -35,7 +35,8 @@ def dashboard(request):
     where, year = _context(request)
     with where.reading():
         boards = selectors.dashboard(where, year)
-        heads, rows = selectors.tree_table(where, year) if where.tree else ([], [])
+        # The table of each organisation below, on the parent's own view (the total's is its last row).
+        heads, rows = selectors.tree_table(where, year) if where.tree and where.is_own else ([], [])
         choices = _choices(where, year)
     charts = {
         f"{board.group.name}-{data.chart.name}": {

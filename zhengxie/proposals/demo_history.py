@@ -16,6 +16,7 @@ from zhengxie.core.models import HandlingUnit, Member, Organization, Person, Ple
 from zhengxie.core.roles import Role
 
 from . import demo_text as words
+from . import facts
 from .models import Assignment, Category, Proposal, Proposer, Rating, Reply, Transition
 from .policy import policy_for
 from .services import add_months
@@ -67,6 +68,8 @@ class _History:
             return 0
         # Each proposal is indexed for search as it is saved (the search source's post_save signal).
         made = [self._proposal(s, n) for s in sessions for n in range(1, self.per_session + 1)]
+        # Written without the steps: store the handling's facts the figures count, as a step would.
+        facts.refresh(Proposal.objects.filter(pk__in=[p.pk for p in made]))
         return len(made)
 
     def _at(self, day, hour: int) -> datetime:

@@ -55,8 +55,11 @@ def handling_units(organization: Orgs, year: int) -> QuerySet[HandlingUnit]:
     """Units that handled (主办, 协办 or 分办) a filed proposal of the year, not counting re-routed ones."""
     # The units as values: from the year's assignments, not from each unit's assignments of every year.
     units = (
-        Assignment.objects.filter(proposal__in=filed(organization, year))
+        Assignment.objects.filter(
+            organization__in=org_ids(organization), proposal__in=filed(organization, year)
+        )
         .exclude(state=Assignment.State.REROUTED)
+        .order_by()
         .values_list("unit", flat=True)
         .distinct()
     )
@@ -286,6 +289,7 @@ def register_figures() -> None:
             "received",
             "category",
             labels=_category_names,
+            per_organization=True,
         ),
         _breakdown(
             "by_lead_unit",
@@ -295,6 +299,7 @@ def register_figures() -> None:
             "lead_unit",
             labels=_unit_names,
             annotate=with_lead_unit,
+            per_organization=True,
         ),
     )
     register_charts(

@@ -60,7 +60,7 @@ def test_the_leader_reads_the_dashboard_follows_numbers_and_reads_the_report(pag
     with page.expect_navigation():
         # On the ring of the doughnut, left of its centre.
         page.mouse.click(box["x"] + box["width"] / 2 - box["height"] * 0.25, box["y"] + box["height"] * 0.45)
-    expect(page.get_by_role("heading", name="提案·按提交阶段：大会期间", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="提案·大会期间提案", level=1)).to_be_visible()
     expect(page.locator(".figure-total")).to_have_text("6")
     shot(page, "segment")
 

@@ -88,6 +88,12 @@ def test_the_parent_chooses_a_district_or_the_total_for_the_whole_dashboard(clie
     total = client.get(reverse("figures:dashboard"), {"org": selectors.ALL})
     headline = {n.name: n.value for n in total.context["boards"][0].headline}
     assert (headline["received"], headline["filed"]) == (12, 8)
+    # The total is not split by each organisation's own units and categories, nor tabled again by organisation.
+    charts = {data.chart.name for data in total.context["boards"][0].charts}
+    assert "state" in charts and not {"lead_unit", "category"} & charts
+    assert total.context["tree_rows"] == []
+    charts = {data.chart.name for data in chosen.context["boards"][0].charts}
+    assert {"lead_unit", "category"} <= charts
     report = client.get(reverse("figures:report"), {"org": east.pk, "format": "json"}).json()
     assert report["organization"] == "甲市东区政协"
     assert report["proposals"]["received"] == 4

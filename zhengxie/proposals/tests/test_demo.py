@@ -5,7 +5,7 @@ from zhengxie.core import demo
 from zhengxie.core import demo_data as words
 from zhengxie.core.models import AuditEvent, Organization, RoleGrant
 from zhengxie.core.roles import Role
-from zhengxie.proposals import demo_history, suggest
+from zhengxie.proposals import demo_history, facts, suggest
 from zhengxie.proposals.models import Assignment, Proposal, Proposer, Reply, Transition, UnitProfile
 from zhengxie.proposals.workflow import AFTER_FILING
 
@@ -52,6 +52,10 @@ def test_demo_fills_every_proposal_state_once_with_work_for_the_demo_accounts(sm
     )
     assert Reply.objects.filter(assignment__in=inbox, state=Reply.State.REVIEW).exists()
     assert Reply.objects.filter(assignment__in=inbox, state=Reply.State.RETURNED).exists()
+
+    # The handling's facts the figures count are stored for every proposal, the past years' too.
+    assert not facts.drift(Proposal.objects.all()).exists()
+    assert Proposal.objects.exclude(answer_class="").exclude(satisfaction="").count() > 100
 
     # Every step taken through the services is audited; past years are records, as an import writes them.
     steps = Transition.objects.exclude(note=demo_history.NOTE)
