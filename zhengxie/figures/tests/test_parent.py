@@ -1,9 +1,12 @@
 """A parent organisation sees each organisation below it and the total, which is the sum of its rows;
 a child sees only itself and never reaches its parent's or a sibling's figures or records."""
 
+import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -117,3 +120,18 @@ def test_a_district_sees_only_itself_whatever_it_asks_for(client, pw):
         assert json["proposals"]["received"] == 4
     text = page.content.decode()
     assert "甲市西区政协" not in text and "本级及下级合计" not in text
+
+
+def test_the_report_command_gives_a_parents_total_on_request(pw):
+    year_of_work(pw)
+    _district(pw, "甲市东区政协", "jia-dong", received=4, filed=3)
+    year = str(timezone.localdate().year)
+    out = StringIO()
+    call_command("report", "--org", "jia", "--year", year, stdout=out)
+    assert json.loads(out.getvalue())["proposals"]["received"] == 6
+    out = StringIO()
+    call_command("report", "--org", "jia", "--year", year, "--total", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload["organization"] == "甲市政协（本级及下级合计）"
+    assert payload["proposals"]["received"] == 10
+    assert payload["proposals"]["filed"] == 7
