@@ -150,13 +150,10 @@ class RosterFilterForm(OrgFormMixin, forms.Form):
         }
 
 
-class ImportForm(OrgFormMixin, forms.Form):
-    file = forms.FileField(label="名册文件(.xlsx)")
-    term = SafeModelChoiceField(label="导入到届次", queryset=Term.objects.none(), empty_label=None)
+class ExcelUploadForm(forms.Form):
+    """One Excel workbook (.xlsx), within the size allowed for imports."""
 
-    def __init__(self, *args, organization: Organization, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.limit_to(organization)
+    file = forms.FileField(label="Excel 文件(.xlsx)")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -171,6 +168,15 @@ class ImportForm(OrgFormMixin, forms.Form):
         if head != b"PK\x03\x04":
             raise forms.ValidationError("文件内容不是有效的 Excel(.xlsx)文件。")
         return upload
+
+
+class ImportForm(OrgFormMixin, ExcelUploadForm):
+    file = forms.FileField(label="名册文件(.xlsx)")
+    term = SafeModelChoiceField(label="导入到届次", queryset=Term.objects.none(), empty_label=None)
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_to(organization)
 
 
 class PasswordSetForm(forms.Form):

@@ -91,3 +91,45 @@ def test_the_statistics_pages_fit_a_phone(phone_page, live_server, city):
     expect(page.get_by_role("heading", name="提案·收到提案", level=1)).to_be_visible()
     assert_fits_phone(page)
     shot(page, "phone-records")
+
+
+def test_staff_import_past_years_and_read_them_on_the_dashboard(phone_page, live_server, pw):
+    from .test_history import PROPOSALS, REPORTS, SESSION, workbook
+
+    page = phone_page
+    sign_in_as(page, live_server, "staff")
+    go(page, "统计看板")
+    follow(page, "导入往年数据")
+    expect(page.get_by_role("heading", name="导入往年数据", level=1)).to_be_visible()
+    bad = [SESSION + list(row) for row in PROPOSALS]
+    bad[0][18] = "2023-02-01"  # 答复时间 before 交办时间
+    page.get_by_label("往年数据文件(.xlsx)").set_input_files(
+        {"name": "往年.xlsx", "mimeType": "application/octet-stream", "buffer": workbook(bad, REPORTS)}
+    )
+    submit(page, "检查并导入")
+    errors = page.get_by_role("alert")
+    expect(errors.get_by_role("heading")).to_have_text("未导入任何数据：共 1 处错误")
+    # On a phone each cell is labelled with its column.
+    expect(
+        errors.get_by_role(
+            "row", name="工作表：提案 行：2 列：答复时间 内容：2023-02-01 原因：答复时间早于交办时间"
+        )
+    ).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "phone-import-errors")
+
+    good = workbook([SESSION + list(row) for row in PROPOSALS], REPORTS)
+    page.get_by_label("往年数据文件(.xlsx)").set_input_files(
+        {"name": "往年.xlsx", "mimeType": "application/octet-stream", "buffer": good}
+    )
+    submit(page, "检查并导入")
+    done = page.get_by_role("status")
+    expect(done).to_contain_text("已导入提案 10 件（2023年 10 件）")
+    expect(done).to_contain_text("新建往届委员（不能登录） 9 个")
+    assert_fits_phone(page)
+    shot(page, "phone-import-done")
+    follow(page, "到统计看板查看")
+    page.get_by_label("年度", exact=True).select_option("2023")
+    submit(page, "查看")
+    stats = page.get_by_role("region", name="提案", exact=True).locator("dl.stats")
+    expect(stats.get_by_role("link", name="10", exact=True)).to_be_visible()

@@ -1,6 +1,5 @@
 """Issues (期) of 《社情民意》: compile, send for signing, sign, print, export to Word."""
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render

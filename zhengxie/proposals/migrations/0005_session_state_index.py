@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_alter_rolegrant_role'),
-        ('proposals', '0004_unit_profile'),
+        ("core", "0007_alter_rolegrant_role"),
+        ("proposals", "0004_unit_profile"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['organization', 'session', 'state'], name='proposal_session_state'),
+            model_name="proposal",
+            index=models.Index(fields=["organization", "session", "state"], name="proposal_session_state"),
         ),
     ]
