@@ -6,7 +6,8 @@ zhengxie demo [--scale N]       demo organisations, people and accounts (idempot
 zhengxie accounts               list the demo accounts
 zhengxie import-roster --org SLUG FILE.xlsx
 zhengxie orgs                   organisations and their slugs
-zhengxie report --org SLUG --year YYYY [--format json|text|docx|xlsx]
+zhengxie report --org SLUG --year YYYY [--format json|text|docx|xlsx] [--total]
+zhengxie import-history --org SLUG [--by USERNAME] FILE.xlsx   past years' proposals and reports
 zhengxie reindex                rebuild the search index, word counts and similarity vectors
 zhengxie learn-units            learn suggested lead units from past assignments (--evaluate to measure)
 zhengxie <any manage.py command>
