@@ -48,6 +48,9 @@ def _serve(args: list[str]) -> int:
             options.bind,
             "--workers",
             str(options.workers),
+            # An import of ten thousand past proposals or a session's Word book takes longer than the default 30 s.
+            "--timeout",
+            os.environ.get("ZHENGXIE_TIMEOUT", "120"),
             "--access-logfile",
             "-",
         ],

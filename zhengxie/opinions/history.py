@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from zhengxie.figures.history import Context, Row, at
+from zhengxie.search import index as search
 
 from .models import LEVEL_BITS, Forwarding, Instruction, Issue, IssueItem, Level, Report
 from .policy import policy_for
@@ -192,6 +193,7 @@ def write(context: Context, parsed: list[Parsed]) -> dict:
         batch_size=1000,
     )
     rescore_organization(org)
+    search.add_records(Report, [report.pk for report in reports])
     years = Counter(p.year for p in parsed)
     return {"total": len(parsed), "years": {str(y): years[y] for y in sorted(years)}, "issues": len(issues)}
 

@@ -12,6 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from zhengxie.figures.history import Context, Row, at, chinese_number, names
+from zhengxie.search import index as search
 
 from . import facts
 from .models import Assignment, Category, Communication, Proposal, Proposer, Rating, Reply, Transition
@@ -252,6 +253,7 @@ def write(context: Context, parsed: list[Parsed]) -> dict:
     _merges(context, parsed, proposals)
     _records(context, parsed, proposals, months)
     facts.refresh(Proposal.objects.filter(pk__in=[p.pk for p in proposals]))
+    search.add_records(Proposal, [p.pk for p in proposals])
     Transition.objects.bulk_create(
         [
             Transition(

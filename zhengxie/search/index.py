@@ -89,6 +89,21 @@ def write(source: registry.Source, record, update_fields=None) -> None:
             Entry.objects.create(source=source.name, object_id=record.pk, **fields)
 
 
+def add_records(model: type, pks: list[int], *, batch: int = 2000) -> int:
+    """The entries of records written in bulk (an import), which no save signal announced; returns how many."""
+    source = registry.for_model(model)
+    if source is None:
+        return 0
+    written = 0
+    with scopes_disabled():
+        for start in range(0, len(pks), batch):
+            chunk = list(source.all_rows().filter(pk__in=pks[start : start + batch]))
+            entries = [e for e in (entry(source, r) for r in chunk) if e]
+            Entry.objects.bulk_create(entries)
+            written += len(entries)
+    return written
+
+
 def remove(source: registry.Source, pk: int) -> None:
     with scopes_disabled():
         Entry.objects.filter(source=source.name, object_id=pk).delete()

@@ -19,6 +19,7 @@ from zhengxie.opinions.models import Issue, Report
 from zhengxie.proposals import facts
 from zhengxie.proposals import history as proposals
 from zhengxie.proposals.models import Proposal, Reply
+from zhengxie.search.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +136,10 @@ def test_an_imported_year_gives_the_figures_counted_by_hand(pw):
         issue = Issue.objects.get(year=2023, number=1)
         assert issue.state == Issue.State.PUBLISHED and issue.items.count() == 2
         assert Report.objects.get(title="老旧小区加装电梯难").points > 0
+    # Found by the full-text search like any record.
+    with scopes_disabled():
+        assert Entry.objects.filter(source="proposal").count() == 10
+        assert Entry.objects.filter(source="opinion").count() == 5
     summary = result.summary
     assert summary["提案"] == {"total": 10, "years": {"2023": 10}}
     assert summary["社情民意"] == {"total": 5, "years": {"2023": 5}, "issues": 2}
