@@ -136,6 +136,13 @@ def _shown(chart: registry.Chart, where: Where) -> bool:
     return not (isinstance(breakdown, registry.Breakdown) and breakdown.per_organization)
 
 
+def _unlinked(numbers: list[Number]) -> None:
+    """Numbers whose records the actor may not open (an opinion editor's proposal figures) stay plain."""
+    for number in numbers:
+        number.url = ""
+        _unlinked(list(number.parts))
+
+
 def dashboard(where: Where, year: int) -> list[GroupBoard]:
     """Every group's headline numbers and charts for the organisations' year (read inside `where.reading()`)."""
     values = registry.compute(where.ids, year)
@@ -143,14 +150,15 @@ def dashboard(where: Where, year: int) -> list[GroupBoard]:
     for name in registry.groups():
         group = registry.group(name)
         own = values.get(name, {})
-        boards.append(
-            GroupBoard(
-                group,
-                [_number(where, year, name, own, n) for n in group.headline],
-                [_chart(where, year, chart, own) for chart in registry.charts(name) if _shown(chart, where)],
-                empty=not any(v for v in own.values() if isinstance(v, int)),
-            )
+        board = GroupBoard(
+            group,
+            [_number(where, year, name, own, n) for n in group.headline],
+            [_chart(where, year, chart, own) for chart in registry.charts(name) if _shown(chart, where)],
+            empty=not any(v for v in own.values() if isinstance(v, int)),
         )
+        if not where.actor.can(group.permission):
+            _unlinked(board.headline + [n for data in board.charts for n in data.rows])
+        boards.append(board)
     return boards
 
 
@@ -187,4 +195,6 @@ def tree_table(where: Where, year: int) -> tuple[list[tuple[str, str]], list[Tre
     total = registry.total(by_org.values())
     everything = Where(where.actor, ALL, [o.pk for o in where.tree], where.name)
     rows.append(TreeRow(None, [_number(everything, year, g, total[g], n) for g, n in columns]))
+    closed = [k for k, (g, _) in enumerate(columns) if not where.actor.can(registry.group(g).permission)]
+    _unlinked([row.cells[k] for row in rows for k in closed])
     return heads, rows

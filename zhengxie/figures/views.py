@@ -42,7 +42,7 @@ def dashboard(request):
         f"{board.group.name}-{data.chart.name}": {
             "labels": [n.label for n in data.shown],
             "values": [n.value for n in data.shown],
-            "urls": [n.url for n in data.shown],
+            "urls": [n.url for n in data.shown] if any(n.url for n in data.shown) else None,
             "unit": board.group.unit,
         }
         for board in boards

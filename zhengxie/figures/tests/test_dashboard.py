@@ -114,13 +114,19 @@ def test_unknown_figures_rates_and_bad_segments_are_not_found(client, pw):
 
 
 def test_members_may_not_open_the_figures_and_editors_not_the_proposal_records(client, pw):
+    year_of_work(pw)
     client.force_login(pw.bob)
     assert client.get(reverse("figures:dashboard")).status_code == 403
     assert client.get(reverse("figures:records", args=["proposals", "received"])).status_code == 403
     editor = f.PersonFactory(username="opeditor2", full_name="陈编辑")
     f.RoleGrantFactory(organization=pw.org, person=editor, role=Role.OPINION_EDITOR)
     client.force_login(editor)
-    assert client.get(reverse("figures:dashboard")).status_code == 200
+    dashboard = client.get(reverse("figures:dashboard"))
+    assert dashboard.status_code == 200
+    # The proposal numbers are shown, not linked to lists the editor may not open; the reports' are.
+    proposals, opinions = dashboard.context["boards"]
+    assert all(not n.url for n in proposals.headline) and all(n.url for n in opinions.headline)
+    assert dashboard.context["charts"]["proposals-state"]["urls"] is None
     assert client.get(reverse("figures:records", args=["proposals", "received"])).status_code == 403
     assert client.get(reverse("figures:records", args=["opinions", "received"])).status_code == 200
 
