@@ -10,6 +10,7 @@ proposals whose stored facts differ from what their records say: tests and the d
 
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django_scopes import scopes_disabled
 
 FIELDS = ("answer_class", "satisfaction", "answered_late", "face_to_face")
 
@@ -49,7 +50,11 @@ def _current() -> dict:
 
 def refresh(proposals: QuerySet) -> int:
     """Store the facts of these proposals, derived from their records; one UPDATE."""
-    return proposals.update(**_current())
+    # The subqueries are tied to each proposal's own id; built inside an open scope they would also carry
+    # its organisation filter, and SQLite then walks the organisation's every reply and rating for each
+    # proposal (10,000 imported proposals: 22 s instead of 0.1 s). `proposals` keeps its own filters.
+    with scopes_disabled():
+        return proposals.update(**_current())
 
 
 def refresh_one(proposal) -> None:
