@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from .models import AuditEvent, Organization, Person
+from .models import AuditEvent, Organization, Person, TimelineStep
 
 
 def _plain(value: Any) -> Any:
@@ -91,3 +91,42 @@ ACTION_LABELS = {
 def action_label(action: str) -> str:
     verb = action.rsplit(".", 1)[-1]
     return ACTION_LABELS.get(verb, action)
+
+
+def step(
+    timeline: type[TimelineStep],
+    obj: models.Model,
+    action: str,
+    before: str = "",
+    *,
+    person: Person | None = None,
+    actor_name: str = "",
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """One step of a record's life, after the record is saved: a row of its timeline (from `before` to its
+    state now) and one audit event `app.model.action` whose changes also carry the state change and the note.
+    `actor_name` names who took a step that no person of the organisation took (an upper organisation)."""
+    link = next(f.name for f in timeline._meta.fields if f.is_relation and f.related_model is type(obj))
+    timeline.objects.create(
+        organization=obj.organization,
+        **{link: obj},
+        action=action,
+        from_state=before,
+        to_state=obj.state,
+        actor=person,
+        actor_name=actor_name or (person.full_name if person else "系统"),
+        note=note,
+    )
+    payload = dict(changes or {})
+    if before and before != obj.state:
+        payload["state"] = [before, obj.state]
+    if note:
+        payload["note"] = note
+    record(
+        action=f"{obj._meta.app_label}.{obj._meta.model_name}.{action}",
+        organization=obj.organization,
+        actor=person,
+        obj=obj,
+        changes=payload,
+    )

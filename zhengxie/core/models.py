@@ -1,5 +1,7 @@
 """Organisations, people, memberships, roles and the audit log: what every application uses."""
 
+from importlib import import_module
+
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -121,6 +123,38 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TimelineStep(TenantModel):
+    """One step of a record's life — what was done, by whom (the name kept as it was then), when, why — as its
+    timeline shows it (healthchecks' Flip). Each application's timeline adds its record and the states before
+    and after, and says how its actions and states are named."""
+
+    action = models.CharField("操作", max_length=40)
+    actor = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=100, blank=True)
+    note = models.TextField("说明", blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"
+
+    # Set by each timeline: the module whose `action_label(action)` names its actions (imported when first
+    # needed: workflows import their models), and the record's State choices.
+    WORKFLOW = ""
+    STATES: type[models.TextChoices]
+
+    @property
+    def action_label(self) -> str:
+        return import_module(self.WORKFLOW).action_label(self.action)
+
+    @property
+    def to_label(self) -> str:
+        return self.STATES(self.to_state).label if self.to_state else ""
 
 
 class Term(TenantModel):

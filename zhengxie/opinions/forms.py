@@ -4,13 +4,14 @@ from django import forms
 from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
+from zhengxie.core import policies
 from zhengxie.core.forms import DATE_WIDGET, OrgFormMixin
 from zhengxie.core.models import Organization, Person, RoleGrant, mobile_validator
 from zhengxie.core.roles import Role
 from zhengxie.proposals.forms import AttachmentField
 
 from .models import Forwarding, InfoOfficer, Level, Report, ReportCategory
-from .policy import LIMITS, Policy, policy_for
+from .policy import Policy, policy_for
 from .services import capacities
 
 TEXTAREA = forms.Textarea(attrs={"rows": 12})
@@ -174,37 +175,8 @@ class OfficerEditForm(forms.Form):
     is_active = forms.BooleanField(label="在册（可报送信息）", required=False)
 
 
-class PolicyForm(forms.Form):
-    title_max = forms.IntegerField(
-        label=Policy.LABELS["title_max"], min_value=LIMITS["title_max"][0], max_value=LIMITS["title_max"][1]
-    )
-    body_max = forms.IntegerField(
-        label=Policy.LABELS["body_max"], min_value=LIMITS["body_max"][0], max_value=LIMITS["body_max"][1]
-    )
-    standing_quota = forms.IntegerField(
-        label=Policy.LABELS["standing_quota"],
-        min_value=LIMITS["standing_quota"][0],
-        max_value=LIMITS["standing_quota"][1],
-    )
-    member_quota = forms.IntegerField(
-        label=Policy.LABELS["member_quota"],
-        min_value=LIMITS["member_quota"][0],
-        max_value=LIMITS["member_quota"][1],
-    )
-    publication_title = forms.CharField(label=Policy.LABELS["publication_title"], max_length=50)
-    editor_office = forms.CharField(
-        label=Policy.LABELS["editor_office"],
-        max_length=100,
-        required=False,
-        help_text="如“甲市政协办公室”，留空则用组织名称。",
-    )
-    send_to = forms.CharField(label=Policy.LABELS["send_to"], max_length=300, required=False)
-    copy_to = forms.CharField(label=Policy.LABELS["copy_to"], max_length=300, required=False)
-    attachment_max_mb = forms.IntegerField(
-        label=Policy.LABELS["attachment_max_mb"],
-        min_value=LIMITS["attachment_max_mb"][0],
-        max_value=LIMITS["attachment_max_mb"][1],
-    )
+class PolicyForm(policies.PolicyForm):
+    policy_class = Policy
 
 
 class RegisterFilterForm(forms.Form):

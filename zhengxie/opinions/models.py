@@ -15,6 +15,7 @@ from zhengxie.core.models import (
     ReferenceModel,
     SpecialCommittee,
     TenantModel,
+    TimelineStep,
 )
 
 
@@ -406,34 +407,18 @@ class Feedback(TenantModel):
         return f"{self.department}反馈"
 
 
-class ReportTransition(TenantModel):
+class ReportTransition(TimelineStep):
     """One step of a report's life: from, to, who, when, why — its timeline."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField("操作", max_length=40)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12, blank=True)
-    actor = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(max_length=100, blank=True)
-    note = models.TextField("说明", blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    WORKFLOW = "zhengxie.opinions.workflow"
+    STATES = Report.State
+
+    class Meta(TimelineStep.Meta):
         indexes = [models.Index(fields=["report", "at"], name="opinion_transition_timeline")]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.from_state}→{self.to_state}"
-
-    @property
-    def action_label(self) -> str:
-        from .workflow import action_label
-
-        return action_label(self.action)
-
-    @property
-    def to_label(self) -> str:
-        return Report.State(self.to_state).label if self.to_state else ""
 
 
 class ScoreRule(TenantModel):

@@ -1,12 +1,13 @@
 """Per-organisation rules for public-opinion reports (SPEC §3.2), kept in `Organization.settings["opinions"]`."""
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 
+from zhengxie.core import policies
 from zhengxie.core.models import Organization
 
 
 @dataclass(frozen=True)
-class Policy:
+class Policy(policies.Policy):
     title_max: int = 60
     body_max: int = 1500
     # Yearly quotas (报送任务): how many reports each standing member and each member should submit.
@@ -19,6 +20,7 @@ class Policy:
     copy_to: str = ""
     attachment_max_mb: int = 10
 
+    SECTION = "opinions"
     LABELS = {
         "title_max": "标题字数上限",
         "body_max": "正文字数上限",
@@ -30,24 +32,17 @@ class Policy:
         "copy_to": "抄送",
         "attachment_max_mb": "附件大小上限（MB）",
     }
-
-
-# The bounds a number setting must keep (the form and the service both check them).
-LIMITS = {
-    "title_max": (10, 100),
-    "body_max": (300, 10000),
-    "standing_quota": (0, 100),
-    "member_quota": (0, 100),
-    "attachment_max_mb": (1, 50),
-}
-TEXT_MAX = {"publication_title": 50, "editor_office": 100, "send_to": 300, "copy_to": 300}
+    LIMITS = {
+        "title_max": (10, 100),
+        "body_max": (300, 10000),
+        "standing_quota": (0, 100),
+        "member_quota": (0, 100),
+        "attachment_max_mb": (1, 50),
+    }
+    TEXT_MAX = {"publication_title": 50, "editor_office": 100, "send_to": 300, "copy_to": 300}
+    REQUIRED = frozenset({"publication_title"})
+    HELP = {"editor_office": "如“甲市政协办公室”，留空则用组织名称。"}
 
 
 def policy_for(organization: Organization) -> Policy:
-    stored = (organization.settings or {}).get("opinions", {})
-    known = {f.name for f in fields(Policy)}
-    return Policy(**{k: v for k, v in stored.items() if k in known})
-
-
-def as_dict(policy: Policy) -> dict:
-    return asdict(policy)
+    return policies.read(organization, Policy)

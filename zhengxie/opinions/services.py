@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from zhengxie.core import audit
+from zhengxie.core import audit, policies
 from zhengxie.core.errors import ConflictError, WorkflowError
 from zhengxie.core.models import (
     Organization,
@@ -54,7 +54,7 @@ from .models import (
     Revision,
     ScoreRule,
 )
-from .policy import LIMITS, TEXT_MAX, Policy, policy_for
+from .policy import Policy, policy_for
 from .workflow import guard, guard_issue
 
 S = Report.State
@@ -125,29 +125,7 @@ def _step(
     report.updated_at = timezone.now()
     report.version += 1
     report.save(update_fields=sorted({"state", "updated_at", "version", *fields}))
-    person = _person(actor)
-    ReportTransition.objects.create(
-        organization=report.organization,
-        report=report,
-        action=action,
-        from_state=before,
-        to_state=report.state,
-        actor=person,
-        actor_name=person.full_name if person else "系统",
-        note=note,
-    )
-    payload = dict(changes or {})
-    if before != report.state:
-        payload["state"] = [before, report.state]
-    if note:
-        payload["note"] = note
-    audit.record(
-        action=f"opinions.report.{action}",
-        organization=report.organization,
-        actor=person,
-        obj=report,
-        changes=payload,
-    )
+    audit.step(ReportTransition, report, action, before, person=_person(actor), note=note, changes=changes)
     return report
 
 
@@ -385,19 +363,11 @@ def create_report(
             report.save()
     except IntegrityError:
         return Report.objects.get(organization=actor.organization, submitter=actor.person, form_token=token)
-    ReportTransition.objects.create(
-        organization=report.organization,
-        report=report,
-        action="create",
-        to_state=report.state,
-        actor=actor.person,
-        actor_name=actor.person.full_name,
-    )
-    audit.record(
-        action="opinions.report.create",
-        organization=report.organization,
-        actor=actor.person,
-        obj=report,
+    audit.step(
+        ReportTransition,
+        report,
+        "create",
+        person=actor.person,
         changes=audit.diff({}, audit.snapshot(report, ["title", "category", "urgency", "submitter_name"])),
     )
     return report
@@ -1040,20 +1010,13 @@ def _upper_outcome(
     else:
         what = "被上级政协采用"
     action = "upper_adopt" if instruction is None else "instruct"
-    ReportTransition.objects.create(
-        organization=original.organization,
-        report=original,
-        action=action,
-        from_state=before,
-        to_state=original.state,
+    audit.step(
+        ReportTransition,
+        original,
+        action,
+        before,
         actor_name=upper.organization.name,
         note=f"{upper.organization.name}：{what}",
-    )
-    audit.record(
-        action=f"opinions.report.{action}",
-        organization=original.organization,
-        actor=None,
-        obj=original,
         changes=changes,
     )
     notify(
@@ -1312,20 +1275,12 @@ def report_from_proposal(*, actor: Actor, proposal) -> Report:
         submitted_at=timezone.now(),
         source_proposal=proposal,
     )
-    ReportTransition.objects.create(
-        organization=report.organization,
-        report=report,
-        action="convert",
-        to_state=S.SUBMITTED,
-        actor=actor.person,
-        actor_name=actor.person.full_name,
+    audit.step(
+        ReportTransition,
+        report,
+        "convert",
+        person=actor.person,
         note=f"由提案{proposal.display_number}“{proposal.title}”不予立案后转来",
-    )
-    audit.record(
-        action="opinions.report.convert",
-        organization=report.organization,
-        actor=actor.person,
-        obj=report,
         changes={"source_proposal": [None, str(proposal)]},
     )
     notify(
@@ -1416,34 +1371,4 @@ def update_officer(
 def update_policy(*, actor: Actor, values: dict[str, Any]) -> None:
     """The organisation's limits, quotas and issue lines; unknown names and values out of bounds are refused."""
     require(actor, "opinions.settings")
-    errors: dict[str, str] = {}
-    for name, value in values.items():
-        label = Policy.LABELS.get(name, name)
-        if name in LIMITS:
-            low, high = LIMITS[name]
-            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                errors[name] = f"“{label}”应为{low}到{high}之间的整数。"
-        elif name in TEXT_MAX:
-            if not isinstance(value, str) or len(value) > TEXT_MAX[name]:
-                errors[name] = f"“{label}”不能超过{TEXT_MAX[name]}个字。"
-        else:
-            errors[name] = f"没有名为“{name}”的设置。"
-    if not str(values.get("publication_title", "x")).strip():
-        errors["publication_title"] = "请填写刊物名称。"
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        organization = Organization.objects.select_for_update().get(pk=actor.organization.pk)
-        settings = dict(organization.settings or {})
-        before = dict(settings.get("opinions", {}))
-        settings["opinions"] = {**before, **values}
-        organization.settings = settings
-        organization.save(update_fields=["settings"])
-        actor.organization.settings = settings
-        audit.record(
-            action="opinions.settings.update",
-            organization=organization,
-            actor=actor.person,
-            obj=organization,
-            changes=audit.diff(before, settings["opinions"]),
-        )
+    policies.store(actor=actor, policy_class=Policy, values=values, action="opinions.settings.update")

@@ -4,6 +4,7 @@ import secrets
 from django import forms
 from django_scopes.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 
+from zhengxie.core import policies
 from zhengxie.core.forms import DATE_WIDGET, OrgFormMixin
 from zhengxie.core.models import (
     HandlingUnit,
@@ -330,32 +331,8 @@ class ModerateForm(forms.Form):
     note = forms.CharField(label="审核意见", max_length=300, required=False)
 
 
-class PolicyForm(forms.Form):
-    title_max = forms.IntegerField(label=Policy.LABELS["title_max"], min_value=10, max_value=200)
-    section_max = forms.IntegerField(label=Policy.LABELS["section_max"], min_value=500, max_value=20000)
-    deadline_months = forms.IntegerField(label=Policy.LABELS["deadline_months"], min_value=1, max_value=6)
-    max_extension_months = forms.IntegerField(
-        label=Policy.LABELS["max_extension_months"], min_value=1, max_value=12
-    )
-    rehandle_months = forms.IntegerField(label=Policy.LABELS["rehandle_months"], min_value=1, max_value=6)
-    reroute_working_days = forms.IntegerField(
-        label=Policy.LABELS["reroute_working_days"], min_value=1, max_value=30
-    )
-    rating_working_days = forms.IntegerField(
-        label=Policy.LABELS["rating_working_days"], min_value=1, max_value=60
-    )
-    cosign_days = forms.IntegerField(label=Policy.LABELS["cosign_days"], min_value=1, max_value=30)
-    require_communication = forms.BooleanField(label=Policy.LABELS["require_communication"], required=False)
-    attachment_max_mb = forms.IntegerField(
-        label=Policy.LABELS["attachment_max_mb"], min_value=1, max_value=50
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("deadline_months") and data.get("max_extension_months"):
-            if data["max_extension_months"] < data["deadline_months"]:
-                self.add_error("max_extension_months", "延期后最长期限不能短于办理期限。")
-        return data
+class PolicyForm(policies.PolicyForm):
+    policy_class = Policy
 
 
 class ListFilterForm(OrgFormMixin, forms.Form):

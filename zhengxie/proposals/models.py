@@ -16,6 +16,7 @@ from zhengxie.core.models import (
     SpecialCommittee,
     TenantModel,
     Term,
+    TimelineStep,
 )
 
 
@@ -291,34 +292,18 @@ class Attachment(TenantModel):
         return self.name
 
 
-class Transition(TenantModel):
+class Transition(TimelineStep):
     """One step of a proposal's life: from, to, who, when, why — its timeline (healthchecks' Flip)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField("操作", max_length=40)
     from_state = models.CharField(max_length=14, blank=True)
     to_state = models.CharField(max_length=14, blank=True)
-    actor = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(max_length=100, blank=True)
-    note = models.TextField("说明", blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    WORKFLOW = "zhengxie.proposals.workflow"
+    STATES = Proposal.State
+
+    class Meta(TimelineStep.Meta):
         indexes = [models.Index(fields=["proposal", "at"], name="transition_timeline")]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.from_state}→{self.to_state}"
-
-    @property
-    def action_label(self) -> str:
-        from .workflow import action_label
-
-        return action_label(self.action)
-
-    @property
-    def to_label(self) -> str:
-        return Proposal.State(self.to_state).label if self.to_state else ""
 
 
 class Assignment(TenantModel):

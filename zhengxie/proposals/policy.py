@@ -1,12 +1,13 @@
 """Per-organisation proposal rules (SPEC §3.1 defaults), kept in `Organization.settings["proposals"]`."""
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 
+from zhengxie.core import policies
 from zhengxie.core.models import Organization
 
 
 @dataclass(frozen=True)
-class Policy:
+class Policy(policies.Policy):
     title_max: int = 50
     section_max: int = 3000
     deadline_months: int = 3
@@ -18,6 +19,7 @@ class Policy:
     require_communication: bool = False
     attachment_max_mb: int = 10
 
+    SECTION = "proposals"
     LABELS = {
         "title_max": "案由字数上限",
         "section_max": "提案理由、具体建议字数上限（各）",
@@ -30,6 +32,22 @@ class Policy:
         "require_communication": "无沟通未协商不答复",
         "attachment_max_mb": "附件大小上限（MB）",
     }
+    LIMITS = {
+        "title_max": (10, 200),
+        "section_max": (500, 20000),
+        "deadline_months": (1, 6),
+        "max_extension_months": (1, 12),
+        "rehandle_months": (1, 6),
+        "reroute_working_days": (1, 30),
+        "rating_working_days": (1, 60),
+        "cosign_days": (1, 30),
+        "attachment_max_mb": (1, 50),
+    }
+
+    def problems(self) -> dict[str, str]:
+        if self.max_extension_months < self.deadline_months:
+            return {"max_extension_months": "延期后最长期限不能短于办理期限。"}
+        return {}
 
 
 ATTACHMENT_TYPES = {
@@ -46,10 +64,4 @@ ATTACHMENT_TYPES = {
 
 
 def policy_for(organization: Organization) -> Policy:
-    stored = (organization.settings or {}).get("proposals", {})
-    known = {f.name for f in fields(Policy)}
-    return Policy(**{k: v for k, v in stored.items() if k in known})
-
-
-def as_dict(policy: Policy) -> dict:
-    return asdict(policy)
+    return policies.read(organization, Policy)

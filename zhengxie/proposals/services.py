@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from zhengxie.core import audit
+from zhengxie.core import audit, policies
 from zhengxie.core.errors import ConflictError, WorkflowError
 from zhengxie.core.models import (
     HandlingUnit,
@@ -53,7 +53,7 @@ from .models import (
     SupervisionEvent,
     Transition,
 )
-from .policy import policy_for
+from .policy import Policy, policy_for
 from .workflow import IN_HANDLING, guard
 
 S = Proposal.State
@@ -182,28 +182,14 @@ def _step(
     base = {"state", "waiting", "deadline", "submitted_at", "stage", "answered_at", "closed_at", "updated_at"}
     proposal.save(update_fields=sorted({*base, *fields}))
     facts.refresh_one(proposal)
-    person = actor.person if actor else None
-    Transition.objects.create(
-        organization=proposal.organization,
-        proposal=proposal,
-        action=action,
-        from_state=before,
-        to_state=proposal.state,
-        actor=person,
-        actor_name=person.full_name if person else "系统",
+    audit.step(
+        Transition,
+        proposal,
+        action,
+        before,
+        person=actor.person if actor else None,
         note=note,
-    )
-    payload = dict(changes or {})
-    if before != proposal.state:
-        payload["state"] = [before, proposal.state]
-    if note:
-        payload["note"] = note
-    audit.record(
-        action=f"proposals.proposal.{action}",
-        organization=proposal.organization,
-        actor=person,
-        obj=proposal,
-        changes=payload,
+        changes=changes,
     )
     return proposal
 
@@ -1752,20 +1738,10 @@ def ensure_reference_lists(organization: Organization) -> None:
 
 @transaction.atomic
 def update_policy(*, actor: Actor, values: dict[str, Any]) -> None:
-    """Change the organisation's proposal rules (deadlines, limits, 无沟通未协商不答复)."""
+    """Change the organisation's proposal rules (deadlines, limits, 无沟通未协商不答复); unknown names and values out
+    of bounds are refused."""
     require(actor, "proposals.settings")
-    org = Organization.objects.select_for_update().get(pk=actor.organization.pk)
-    before = dict((org.settings or {}).get("proposals", {}))
-    org.settings = {**(org.settings or {}), "proposals": {**before, **values}}
-    org.save(update_fields=["settings"])
-    audit.record(
-        action="proposals.policy.update",
-        organization=org,
-        actor=actor.person,
-        obj=org,
-        changes=audit.diff(before, org.settings["proposals"]),
-    )
-    actor.organization.settings = org.settings
+    policies.store(actor=actor, policy_class=Policy, values=values, action="proposals.policy.update")
 
 
 @scopes_disabled()

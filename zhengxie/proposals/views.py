@@ -13,12 +13,18 @@ from zhengxie.core.models import HandlingUnit, Person
 from zhengxie.core.notifications import holders
 from zhengxie.core.roles import Role
 from zhengxie.core.selectors import paginate
-from zhengxie.core.views.helpers import apply_errors, error_text, form_errors_text, query_without_page
+from zhengxie.core.views.helpers import (
+    apply_errors,
+    error_text,
+    form_errors_text,
+    query_without_page,
+    settings_page,
+)
 from zhengxie.opinions import selectors as opinion_selectors
 
 from . import forms, selectors, services, similarity, suggest
 from .models import Assignment, Attachment, Award, Lead, Proposal, Reply, RerouteRequest
-from .policy import as_dict, policy_for
+from .policy import policy_for
 from .workflow import allowed, guard
 
 S = Proposal.State
@@ -789,13 +795,14 @@ def award_revoke(request, pk):
 
 @requires("proposals.settings")
 def settings_view(request):
-    actor = request.actor
-    form = forms.PolicyForm(request.POST or None, initial=as_dict(policy_for(actor.organization)))
-    if request.method == "POST" and form.is_valid():
-        services.update_policy(actor=actor, values=form.cleaned_data)
-        messages.success(request, "提案工作设置已保存。")
-        return redirect("proposals:settings")
-    return render(request, "proposals/settings.html", {"form": form})
+    return settings_page(
+        request,
+        form_class=forms.PolicyForm,
+        update=services.update_policy,
+        template="proposals/settings.html",
+        saved="提案工作设置已保存。",
+        url="proposals:settings",
+    )
 
 
 # ---------------------------------------------------------------- handling units

@@ -1,6 +1,8 @@
-"""Small pieces every app's views share: form errors from a service, and list query strings."""
+"""Small pieces every app's views share: form errors from a service, list query strings, a settings page."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 
 
 def error_text(error: ValidationError) -> str:
@@ -30,3 +32,19 @@ def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def settings_page(request, *, form_class, update, template: str, saved: str, url: str):
+    """An application's settings page (a `core.policies.PolicyForm`): the form with the organisation's rules,
+    saved through the service `update(actor=, values=)`, whose refusals land on the form's fields."""
+    actor = request.actor
+    form = form_class(request.POST or None, organization=actor.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update(actor=actor, values=form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, saved)
+            return redirect(url)
+    return render(request, template, {"form": form})

@@ -365,3 +365,9 @@ def test_editor_changes_the_settings_on_the_page(client, ow):
     response = client.post(reverse("opinions:settings"), {**data, "body_max": 20})
     assert response.status_code == 200
     assert "300" in response.content.decode()
+
+
+def test_the_timeline_names_each_step_and_the_state_it_led_to(client, ow):
+    report = b.editing(ow)
+    page = login(client, ow.editor).get(reverse("opinions:detail", args=[report.pk])).content.decode()
+    assert "报送 → 已报送" in page and "接收采编 → 采编中" in page

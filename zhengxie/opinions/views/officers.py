@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from zhengxie.core.decorators import requires
 from zhengxie.core.selectors import paginate
+from zhengxie.core.views.helpers import settings_page
 
 from .. import forms, selectors, services
 from ..models import InfoOfficer
-from ..policy import as_dict, policy_for
 from .common import apply_errors
 
 
@@ -84,14 +84,11 @@ def officer_edit(request, pk):
 
 @requires("opinions.settings")
 def settings_view(request):
-    actor = request.actor
-    form = forms.PolicyForm(request.POST or None, initial=as_dict(policy_for(actor.organization)))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_policy(actor=actor, values=form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "社情民意设置已保存。")
-            return redirect("opinions:settings")
-    return render(request, "opinions/settings.html", {"form": form})
+    return settings_page(
+        request,
+        form_class=forms.PolicyForm,
+        update=services.update_policy,
+        template="opinions/settings.html",
+        saved="社情民意设置已保存。",
+        url="opinions:settings",
+    )

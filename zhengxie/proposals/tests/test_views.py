@@ -346,3 +346,43 @@ def test_unit_asks_to_reroute_and_scores_quality_through_its_forms(client, pw):
     assert (assignment.quality_score, assignment.quality_comment) == (88, "质量较好")
     client.force_login(pw.handlers[1])
     assert client.post(url, {"reason": "x"}).status_code == 404
+
+
+def test_policy_settings_are_checked_by_the_service_too(client, pw):
+    from django.core.exceptions import ValidationError
+
+    from zhengxie.core.models import AuditEvent
+    from zhengxie.proposals.policy import Policy, policy_for
+
+    actor = pw.actor(pw.world.alice)
+    events = AuditEvent.objects.filter(action="proposals.policy.update").count()
+    for values, message in [
+        ({"deadline_months": 0}, "“办理期限（交办后月数）”应为1到6之间的整数。"),
+        ({"deadline_months": "3"}, "“办理期限（交办后月数）”应为1到6之间的整数。"),
+        ({"require_communication": "yes"}, "“无沟通未协商不答复”应为是或否。"),
+        ({"colour": "red"}, "没有名为“colour”的设置。"),
+        ({"deadline_months": 6, "max_extension_months": 4}, "延期后最长期限不能短于办理期限。"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            services.update_policy(actor=actor, values=values)
+        assert refused.value.messages == [message]
+    pw.org.refresh_from_db()
+    assert policy_for(pw.org) == Policy()  # still the defaults
+    assert AuditEvent.objects.filter(action="proposals.policy.update").count() == events
+
+    # The rule between two settings is checked against what is stored, and shown on its field.
+    client.force_login(pw.world.alice)
+    data = {**policy_for(pw.org).as_dict(), "deadline_months": 5, "max_extension_months": 4}
+    response = client.post(reverse("proposals:settings"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"max_extension_months": ["延期后最长期限不能短于办理期限。"]}
+    services.update_policy(actor=actor, values={"deadline_months": 2})
+    assert policy_for(pw.org).deadline_months == 2
+    assert AuditEvent.objects.filter(action="proposals.policy.update").count() == events + 1
+
+
+def test_the_timeline_names_each_step_and_the_state_it_led_to(client, pw):
+    proposal = filed(pw)
+    client.force_login(pw.staff)
+    page = client.get(detail_url(proposal)).content.decode()
+    assert "提交 → 已提交" in page and "立案 → 已立案" in page
