@@ -107,10 +107,6 @@ def _editors(organization: Organization) -> list[int]:
         return holders(organization, Role.OPINION_EDITOR)
 
 
-def _person(actor: Actor | None) -> Person | None:
-    return actor.person if actor else None
-
-
 def _step(
     actor: Actor | None,
     report: Report,
@@ -125,7 +121,15 @@ def _step(
     report.updated_at = timezone.now()
     report.version += 1
     report.save(update_fields=sorted({"state", "updated_at", "version", *fields}))
-    audit.step(ReportTransition, report, action, before, person=_person(actor), note=note, changes=changes)
+    audit.step(
+        ReportTransition,
+        report,
+        action,
+        before,
+        person=actor.person if actor else None,
+        note=note,
+        changes=changes,
+    )
     return report
 
 
