@@ -1,6 +1,6 @@
 """Public-opinion pages (issue 5): server time through the full middleware stack and SQL queries per page,
 in the city (30,000 reports of its own and the copies its districts sent up) and in the smallest
-district, each page as the organisation's opinion editor."""
+district, each page as the organisation's opinion editor; with issue 6's statistics of last year's reports."""
 
 import statistics
 import time
@@ -11,9 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from zhengxie.core.permissions import actor_for
+from zhengxie.figures import registry
 from zhengxie.opinions import selectors
 from zhengxie.opinions.models import Report
 
@@ -22,6 +23,7 @@ from .roster import BACKEND, QUERY_SAMPLES, WARMUP, _percentile
 
 INBOX_P95_TARGET_MS = 50.0
 ANALYSIS_P95_TARGET_MS = 300.0
+FIGURES_P95_TARGET_MS = 500.0
 
 
 def last_quarter(today: date) -> date:
@@ -31,10 +33,11 @@ def last_quarter(today: date) -> date:
     return date(previous.year, (previous.month - 1) // 3 * 3 + 1, 1)
 
 
-def scenarios(people: dict, quarter: date) -> list[tuple[str, str, str, dict[str, str]]]:
+def scenarios(people: dict, quarter: date, year: int) -> list[tuple[str, str, str, dict[str, str]]]:
     """(key, label, url, GET parameters)."""
     inbox = reverse("opinions:inbox")
     draft, published = people["draft"], people["published"]
+    report = reverse("figures:report")
     return [
         ("inbox", "editor inbox", inbox, {}),
         ("inbox_editing", "editor inbox, 采编中", inbox, {"state": "editing"}),
@@ -47,16 +50,31 @@ def scenarios(people: dict, quarter: date) -> list[tuple[str, str, str, dict[str
             reverse("opinions:analysis"),
             {"period": "quarter", "date": quarter.isoformat()},
         ),
+        # Issue 6's statistics over the reports (the figures part measures them over the proposals).
+        (
+            "figures_dashboard",
+            f"statistics dashboard, {year}",
+            reverse("figures:dashboard"),
+            {"year": str(year)},
+        ),
+        ("figures_report", f"annual report page, {year}", report, {"year": str(year)}),
+        ("figures_json", f"annual report JSON, {year}", report, {"year": str(year), "format": "json"}),
     ]
 
 
 def target(key: str) -> float:
+    if key.startswith("figures"):
+        return FIGURES_P95_TARGET_MS
     return ANALYSIS_P95_TARGET_MS if key == "analysis" else INBOX_P95_TARGET_MS
 
 
-def _rows(key: str, people: dict, quarter: date) -> int:
-    """What the page counts: inbox rows, the issue's items, the quarter's reports (as the analysis counts)."""
+def _rows(key: str, people: dict, quarter: date, year: int) -> int:
+    """What the page counts: inbox rows, the issue's items, the quarter's reports (as the analysis counts),
+    the year's reports received (the figure 收到社情民意信息)."""
     org = people["organization"]
+    if key.startswith("figures"):
+        with scopes_disabled():
+            return registry.compute(org, year)["opinions"]["received"]
     with scope(organization=org):
         actor = actor_for(people["editor"], org)
         if key == "inbox":
@@ -88,6 +106,7 @@ def measure(*, requests: int, log) -> list[dict]:
     """Every page in both organisations; the timed requests take turns across the pages (see roster.py)."""
     results = []
     quarter = last_quarter(timezone.localdate())
+    year = timezone.localdate().year - 1
     for spec in (LARGE, SMALL):
         people = accounts(spec)
         if people["draft"] is None or people["published"] is None:
@@ -97,7 +116,7 @@ def measure(*, requests: int, log) -> list[dict]:
             size = Report.objects.filter(organization=org).count()
         client = Client()
         client.force_login(people["editor"], backend=BACKEND)
-        pages = scenarios(people, quarter)
+        pages = scenarios(people, quarter, year)
         queries: dict[str, list[int]] = {key: [] for key, *_ in pages}
         for key, _, url, params in pages:
             for _ in range(WARMUP):
@@ -118,7 +137,7 @@ def measure(*, requests: int, log) -> list[dict]:
                 "label": label,
                 "path": url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""),
                 "reports": size,
-                "matches": _rows(key, people, quarter),
+                "matches": _rows(key, people, quarter, year),
                 "requests": requests,
                 "p50_ms": statistics.median(timings[key]),
                 "p95_ms": _percentile(timings[key], 95),

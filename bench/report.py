@@ -97,8 +97,12 @@ def _opinions(out: Rows, rows: list[dict]) -> None:
     sizes = sorted({r["reports"] for r in rows})
     by_key = {(r["scenario"], r["reports"]): r for r in rows}
     for r in sorted(rows, key=lambda r: -r["reports"]):
-        same = r["queries"] == by_key[(r["scenario"], sizes[0])]["queries"]
-        goal = OPINION_ANALYSIS_P95_TARGET_MS if r["scenario"] == "analysis" else P95_TARGET_MS
+        # The city's statistics dashboard also shows the table of its 99 districts (one grouped query per
+        # base, however many districts; the province in the figures part reads 100 in 24 queries): a
+        # district's dashboard has no table, so their query counts are not compared.
+        parent_table = r["scenario"] == "figures_dashboard"
+        same = parent_table or r["queries"] == by_key[(r["scenario"], sizes[0])]["queries"]
+        goal = r["target_ms"]  # the inbox and issues 50 ms, the analysis 300, the statistics 500
         out.add(
             f"opinions: {r['label']}",
             f"{r['reports']:,} reports",
@@ -319,7 +323,8 @@ def table(results: dict[str, dict], notes: list[str]) -> str:
         f" import ≤ {IMPORT_TARGET_S:.0f} s; burst: no error, none lost, create and submit p95"
         f" ≤ {BURST_P95_TARGET_MS:.0f} ms, all within {BURST_TARGET_S:.0f} s; public pages ≥ {RPS_TARGET:.0f}"
         f" requests/s and ≤ {PUBLIC_QUERIES_MAX} queries; opinions: analysis of a quarter"
-        f" ≤ {OPINION_ANALYSIS_P95_TARGET_MS:.0f} ms; figures: an organisation's dashboard and report"
+        f" ≤ {OPINION_ANALYSIS_P95_TARGET_MS:.0f} ms; figures (also over the opinions part's reports): an"
+        f" organisation's dashboard and report"
         f" ≤ {FIGURES_P95_TARGET_MS:.0f} ms, a parent's over 100 children ≤ {FIGURES_PARENT_P95_TARGET_MS:.0f} ms."
         f"{MISS} marks a figure that misses its target."
     )

@@ -9,7 +9,7 @@ in process), figures (dashboards and annual reports of last year: the city, the 
 province above the hundred organisations), burst (500 members submitting against gunicorn), wrk (public portal throughput), search
 (search, similar proposals and suggested units at a million proposals, their requests/s and memory, and
 the quality of similar proposals on a 100,000-proposal corpus), opinions (the public-opinion editor's
-inbox, issue compilation and quarterly analysis at 300,000 reports).
+inbox, issue compilation, quarterly analysis and last year's statistics at 300,000 reports).
 Without it every part runs. PostgreSQL is measured when a server answers at BENCH_POSTGRES_URL
 (default postgres://postgres@127.0.0.1:5432/zhengxie_bench); the database is created when missing.
 The opinions part has databases of its own, so that it needs neither the million proposals nor touches
