@@ -51,7 +51,8 @@ def split_names(text: str) -> list[str]:
     return [part.strip() for part in text.split("、") if part.strip()]
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as text: nothing is empty, a whole number read as a float loses its .0, spaces are trimmed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -66,10 +67,10 @@ def read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, list[str]]]]:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None) or ()
-        headers = [_text(h) for h in header_row]
+        headers = [cell_text(h) for h in header_row]
         data = []
         for number, values in enumerate(rows, start=2):
-            cells = [_text(v) for v in values]
+            cells = [cell_text(v) for v in values]
             if any(cells):
                 data.append((number, cells))
         return headers, data

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhengxie.core import audit
-from zhengxie.core.imports import split_names
+from zhengxie.core.imports import cell_text
 from zhengxie.core.models import (
     HandlingUnit,
     Member,
@@ -58,15 +58,6 @@ class Problem:
     value: str
     reason: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "reason": self.reason,
-        }
-
 
 @dataclass
 class Result:
@@ -89,12 +80,7 @@ class Row:
     problems: list[Problem]
 
     def text(self, header: str) -> str:
-        value = self.cells.get(header)
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip()
+        return cell_text(self.cells.get(header))
 
     def problem(self, column: str, reason: str, value: Any = None) -> None:
         shown = self.text(column) if value is None else str(value)
@@ -297,7 +283,7 @@ def read_sheets(file: IO[bytes]) -> dict[str, tuple[list[str], list[tuple[int, d
         sheets = {}
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
-            headers = [str(h).strip() if h is not None else "" for h in (next(rows, None) or ())]
+            headers = [cell_text(h) for h in (next(rows, None) or ())]
             data = []
             for number, values in enumerate(rows, start=2):
                 if any(v is not None and str(v).strip() for v in values):
@@ -394,7 +380,3 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         if created:
             lines.append(f"{label} {len(created)} 个：{'、'.join(created)}")
     return lines
-
-
-def names(text: str) -> list[str]:
-    return split_names(text)

@@ -11,7 +11,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from zhengxie.figures.history import Context, Row, at, chinese_number, names
+from zhengxie.core.imports import split_names
+from zhengxie.figures.history import Context, Row, at, chinese_number
 from zhengxie.search import index as search
 
 from . import facts
@@ -86,7 +87,7 @@ def _parse(row: Row) -> Parsed | None:
     if number is not None and number <= 0:
         row.problem("提案号", "提案号应为正整数")
     title = row.required("案由", limit=50)
-    proposers = names(row.text("提案人"))
+    proposers = split_names(row.text("提案人"))
     kind = row.choice("提案类型", KINDS)
     if not proposers:
         row.problem("提案人", "提案人不能为空（集体提案填写牵头人或联系人）")
@@ -126,7 +127,7 @@ def _parse(row: Row) -> Parsed | None:
 def _handling(row: Row, parsed: Parsed) -> None:
     """Assignment, reply and rating of a filed proposal, each after the one before it."""
     parsed.lead_unit = row.text("主办单位")
-    parsed.co_units = names(row.text("协办单位"))
+    parsed.co_units = split_names(row.text("协办单位"))
     parsed.assigned = row.day("交办时间")
     parsed.deadline = row.day("办理期限")
     parsed.replied = row.day("答复时间")
@@ -250,7 +251,7 @@ def write(context: Context, parsed: list[Parsed]) -> dict:
             proposal.deadline = p.deadline or add_months(p.assigned, months)
         proposals.append(proposal)
     Proposal.objects.bulk_create(proposals, batch_size=500)
-    _merges(context, parsed, proposals)
+    _merges(parsed, proposals)
     _records(context, parsed, proposals, months)
     facts.refresh(Proposal.objects.filter(pk__in=[p.pk for p in proposals]))
     search.add_records(Proposal, [p.pk for p in proposals])
@@ -283,7 +284,7 @@ def _state(p: Parsed) -> str:
     return S.HANDLING if p.assigned else S.FILED
 
 
-def _merges(context: Context, parsed: list[Parsed], proposals: list[Proposal]) -> None:
+def _merges(parsed: list[Parsed], proposals: list[Proposal]) -> None:
     ids = {(pr.session_id, pr.number): pr.pk for pr in proposals}
     merged = []
     for p, proposal in zip(parsed, proposals, strict=True):
