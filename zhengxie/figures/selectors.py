@@ -143,9 +143,11 @@ def _unlinked(numbers: list[Number]) -> None:
         _unlinked(list(number.parts))
 
 
-def dashboard(where: Where, year: int) -> list[GroupBoard]:
-    """Every group's headline numbers and charts for the organisations' year (read inside `where.reading()`)."""
-    values = registry.compute(where.ids, year)
+def dashboard(where: Where, year: int, values: dict | None = None) -> list[GroupBoard]:
+    """Every group's headline numbers and charts for the organisations' year (read inside `where.reading()`);
+    `values`: their figures when already computed (a parent's own row of its table)."""
+    if values is None:
+        values = registry.compute(where.ids, year)
     boards = []
     for name in registry.groups():
         group = registry.group(name)
@@ -179,11 +181,17 @@ class TreeRow:
     cells: list[Number]
 
 
-def tree_table(where: Where, year: int) -> tuple[list[tuple[str, str]], list[TreeRow]]:
-    """A parent's table: each organisation of its tree and the total (the sum of the rows above it); with
-    (group label, figure label) of each column."""
+def tree_values(where: Where, year: int) -> dict[int, dict]:
+    """The figures of each organisation of a parent's tree, {id: {group: {…}}}."""
     with children_scope(where.actor):
-        by_org = registry.compute_by_organization([o.pk for o in where.tree], year)
+        return registry.compute_by_organization([o.pk for o in where.tree], year)
+
+
+def tree_table(
+    where: Where, year: int, by_org: dict[int, dict]
+) -> tuple[list[tuple[str, str]], list[TreeRow]]:
+    """A parent's table of `tree_values`: each organisation of its tree and the total (the sum of the rows
+    above it); with (group label, figure label) of each column."""
     columns = [(g, n) for g in registry.groups() for n in registry.group(g).headline]
     heads = [(registry.group(g).label, registry.get(g, n).label) for g, n in columns]
     rows = []

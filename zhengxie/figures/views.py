@@ -34,9 +34,11 @@ def _choices(where: selectors.Where, year: int) -> dict:
 def dashboard(request):
     where, year = _context(request)
     with where.reading():
-        boards = selectors.dashboard(where, year)
-        # The table of each organisation below, on the parent's own view (the total's is its last row).
-        heads, rows = selectors.tree_table(where, year) if where.tree and where.is_own else ([], [])
+        # The table of each organisation below, on the parent's own view (the total's is its last row); the
+        # parent's own row is also its dashboard's figures.
+        by_org = selectors.tree_values(where, year) if where.tree and where.is_own else {}
+        boards = selectors.dashboard(where, year, by_org.get(request.actor.organization.pk))
+        heads, rows = selectors.tree_table(where, year, by_org) if by_org else ([], [])
         choices = _choices(where, year)
     charts = {
         f"{board.group.name}-{data.chart.name}": {

@@ -70,6 +70,14 @@ def test_the_parent_sees_each_organisation_below_it_and_the_total_is_their_sum(c
     year = timezone.localdate().year
     ids = [pw.org.pk, east.pk, west.pk]
     assert registry.total(registry.compute_by_organization(ids, year).values()) == registry.compute(ids, year)
+    # The parent's own dashboard shows its own figures (taken from its row of the table), as its report does.
+    own = registry.compute(pw.org, year)
+    for board in response.context["boards"]:
+        values = own[board.group.name]
+        assert [n.value for n in board.headline] == [values[n] for n in board.group.headline]
+        for data in board.charts:
+            if not data.chart.breakdown:
+                assert [n.value for n in data.rows] == [values[n] for n in data.chart.counts]
     # Each number opens its organisation's records; the total's opens them all.
     east_list = client.get(rows[1].cells[received].url)
     assert east_list.context["page"].paginator.count == 4
