@@ -1,14 +1,12 @@
 """The import of past years from Excel, on a staff page: upload, then the summary or every problem."""
 
-from io import BytesIO
-
 import openpyxl
 from django import forms
 from django.shortcuts import render
 from openpyxl.styles import Font
 
 from zhengxie.core.decorators import requires
-from zhengxie.core.exports import XLSX, download
+from zhengxie.core.exports import xlsx_response
 from zhengxie.core.forms import ExcelUploadForm
 from zhengxie.opinions import history as opinions
 from zhengxie.proposals import history as proposals
@@ -30,7 +28,7 @@ class HistoryForm(ExcelUploadForm):
     file = forms.FileField(label="往年数据文件(.xlsx)")
 
 
-def template_workbook() -> bytes:
+def template_workbook() -> openpyxl.Workbook:
     """Both sheets with their headers, the required ones bold, and one example row each."""
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -42,15 +40,13 @@ def template_workbook() -> bytes:
         sheet.append(EXAMPLES[part.SHEET])
         for column in sheet.columns:
             sheet.column_dimensions[column[0].column_letter].width = 14
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book
 
 
 @requires("figures.import")
 def import_history(request):
     if request.GET.get("template"):
-        return download(template_workbook(), "往年数据导入模板.xlsx", XLSX)
+        return xlsx_response(template_workbook(), "往年数据导入模板.xlsx")
     posted = request.method == "POST"
     form = HistoryForm(request.POST if posted else None, request.FILES if posted else None)
     context = {"form": form, "parts": [proposals, opinions]}
