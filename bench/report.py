@@ -98,7 +98,7 @@ def _opinions(out: Rows, rows: list[dict]) -> None:
     by_key = {(r["scenario"], r["reports"]): r for r in rows}
     for r in sorted(rows, key=lambda r: -r["reports"]):
         # The city's statistics dashboard also shows the table of its 99 districts (one grouped query per
-        # base, however many districts; the province in the figures part reads 100 in 24 queries): a
+        # base, however many districts; the province in the figures part reads 100 in 20 queries): a
         # district's dashboard has no table, so their query counts are not compared.
         parent_table = r["scenario"] == "figures_dashboard"
         same = parent_table or r["queries"] == by_key[(r["scenario"], sizes[0])]["queries"]
