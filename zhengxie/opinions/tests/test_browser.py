@@ -118,3 +118,20 @@ def test_a_report_from_submission_to_feedback(page: Page, phone_page: Page, live
     expect(phone_page.get_by_role("heading", name="王书记（市委书记）批示 市级")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     save_screenshot(phone_page, "opinions-phone-instruction")
+
+
+def test_the_editor_changes_the_settings_on_a_phone(phone_page: Page, live_server, ow):
+    page = phone_page
+    sign_in_as(page, live_server, "editor")
+    go(page, "信息采编")
+    follow(page, "设置")
+    expect(page.get_by_role("heading", name="社情民意设置", level=1)).to_be_visible()
+    expect(page.get_by_text("如“甲市政协办公室”，留空则用组织名称。")).to_be_visible()
+    page.get_by_label("委员年度报送任务（篇）").fill("2")
+    page.get_by_label("编印单位").fill("甲市政协办公室")
+    submit(page, "保存")
+    told(page, "社情民意设置已保存。")
+    expect(page.get_by_label("委员年度报送任务（篇）")).to_have_value("2")
+    expect(page.get_by_label("编印单位")).to_have_value("甲市政协办公室")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    save_screenshot(page, "opinions-settings-phone")

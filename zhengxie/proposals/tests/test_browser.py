@@ -316,3 +316,24 @@ def test_one_proposal_goes_from_draft_through_rehandling_to_closed(page, phone_p
         Rating.Level.UNSATISFIED,
         Rating.Level.SATISFIED,
     ]
+
+
+def test_the_admin_changes_the_proposal_rules_on_a_phone_and_a_wrong_pair_is_refused(
+    phone_page, live_server, pw
+):
+    page = phone_page
+    sign_in_as(page, live_server, "alice")
+    go(page, "提案设置")
+    expect(page.get_by_role("heading", name="提案工作设置", level=1)).to_be_visible()
+    page.get_by_label("办理期限（交办后月数）").fill("5")
+    page.get_by_label("延期后最长期限（交办后月数）").fill("4")
+    submit(page, "保存")
+    expect(page.get_by_text("延期后最长期限不能短于办理期限。")).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "settings-refused-phone")
+    page.get_by_label("延期后最长期限（交办后月数）").fill("8")
+    page.get_by_label("无沟通未协商不答复").check()
+    submit(page, "保存")
+    told(page, "提案工作设置已保存。")
+    expect(page.get_by_label("办理期限（交办后月数）")).to_have_value("5")
+    expect(page.get_by_label("无沟通未协商不答复")).to_be_checked()
